@@ -1,0 +1,26 @@
+from django.conf import settings
+from rest_framework.parsers import JSONParser
+
+from jobs.api.errors import ApiError
+
+
+class LimitedJSONParser(JSONParser):
+    """JSON parser that refuses bodies over REQUEST_MAX_BYTES with 413 before parsing them.
+
+    DRF reads the request stream directly, so Django's DATA_UPLOAD_MAX_MEMORY_SIZE never applies.
+    """
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        limit = settings.REQUEST_MAX_BYTES
+        body = stream.read(limit + 1) if stream is not None else b""
+        if len(body) > limit:
+            raise ApiError(413, "payload_too_large", f"The request body is over {limit} bytes.")
+        return super().parse(_Bytes(body), media_type, parser_context)
+
+
+class _Bytes:
+    def __init__(self, data: bytes):
+        self._data = data
+
+    def read(self, *args) -> bytes:
+        return self._data

@@ -1,0 +1,116 @@
+import json
+import unicodedata
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from artifacts.models import Artifact
+from artifacts.storage import sign_link
+from jobs.models import Job, Mode, OutputType
+
+
+class PromptField(serializers.CharField):
+    """NFC-normalized before the length check, so a composed and a decomposed é count alike."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            data = unicodedata.normalize("NFC", data)
+        return super().to_internal_value(data)
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not declare instead of silently dropping them."""
+
+    def validate(self, attrs):
+        unknown = sorted(set(self.initial_data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return attrs
+
+
+class JobCreateSerializer(StrictSerializer):
+    prompt = PromptField(min_length=1, max_length=settings.PROMPT_MAX_CHARS)
+    output_type = serializers.ChoiceField(OutputType.choices, default=OutputType.SOLID)
+    mode = serializers.ChoiceField(Mode.choices, default=Mode.PART)
+    session_id = serializers.RegexField(r"^[A-Za-z0-9_-]{1,64}$", required=False)
+    client = serializers.DictField(required=False)
+
+    def validate_client(self, value):
+        size = len(json.dumps(value, separators=(",", ":")).encode())
+        if size > settings.CLIENT_META_MAX_BYTES:
+            raise serializers.ValidationError(
+                f"At most {settings.CLIENT_META_MAX_BYTES} bytes as JSON; got {size}."
+            )
+        return value
+
+
+class ArtifactSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    expires_at = serializers.SerializerMethodField()
+    retained_until = serializers.DateTimeField(source="expires_at")
+
+    class Meta:
+        model = Artifact
+        fields = ["kind", "url", "expires_at", "retained_until", "size_bytes", "sha256",
+                  "content_type"]
+
+    def _link(self, artifact) -> tuple[str, int]:
+        cache = self.context.setdefault("links", {})
+        if artifact.id not in cache:
+            cache[artifact.id] = sign_link(artifact)
+        return cache[artifact.id]
+
+    def get_url(self, artifact) -> str:
+        token, _ = self._link(artifact)
+        return self.context["request"].build_absolute_uri(reverse("artifact-download", args=[token]))
+
+    @extend_schema_field(serializers.DateTimeField())
+    def get_expires_at(self, artifact) -> str:
+        _, expires = self._link(artifact)
+        return serializers.DateTimeField().to_representation(datetime.fromtimestamp(expires, tz=UTC))
+
+
+def completed_artifacts(job: Job, context: dict) -> list:
+    """Artifacts are shown only once the job is completed (and never after it expires)."""
+    if job.status != "completed":
+        return []
+    return ArtifactSerializer(job.artifacts.all(), many=True, context=context).data
+
+
+class JobErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class JobSerializer(serializers.ModelSerializer):
+    spec = serializers.JSONField(source="spec_json", allow_null=True)
+    error = serializers.SerializerMethodField()
+    artifacts = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Job
+        fields = ["id", "status", "prompt", "output_type", "mode", "created_at", "updated_at",
+                  "spec", "error", "artifacts"]
+
+    @extend_schema_field(JobErrorSerializer(allow_null=True))
+    def get_error(self, job) -> dict | None:
+        if not job.error_code:
+            return None
+        return {"code": job.error_code, "message": job.error_text}
+
+    @extend_schema_field(ArtifactSerializer(many=True))
+    def get_artifacts(self, job) -> list:
+        return completed_artifacts(job, self.context)
+
+
+class JobArtifactsSerializer(serializers.Serializer):
+    job_id = serializers.UUIDField(source="id")
+    status = serializers.CharField()
+    artifacts = serializers.SerializerMethodField()
+
+    @extend_schema_field(ArtifactSerializer(many=True))
+    def get_artifacts(self, job) -> list:
+        return completed_artifacts(job, self.context)

@@ -1,0 +1,45 @@
+import json
+from pathlib import Path
+
+from django.core.management import BaseCommand, CommandError
+
+from jobs.models import OutputType
+from jobs.pipeline import JobFailure, build_isolated, derive_spec
+from naturalcad.spec.validate import SpecError, validate_spec
+
+
+class Command(BaseCommand):
+    help = "Build a part from a prompt or a spec file, without the queue, into --out."
+
+    def add_arguments(self, parser):
+        source = parser.add_mutually_exclusive_group(required=True)
+        source.add_argument("--prompt", help="a sentence describing the part")
+        source.add_argument("--spec", type=Path, help="a compositional spec as JSON")
+        parser.add_argument("--out", type=Path, required=True, help="folder for the files")
+        parser.add_argument("--output-type", default=OutputType.SOLID.value, choices=OutputType.values)
+        parser.add_argument("--mode", default="part", choices=["part", "assembly", "sketch"])
+
+    def handle(self, *args, **options):
+        try:
+            spec = self._spec(options)
+            files = build_isolated(spec)
+        except JobFailure as failure:
+            raise CommandError(f"{failure.code}: {failure.message}") from None
+        out: Path = options["out"]
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "spec.json").write_text(json.dumps(spec, indent=2))
+        for kind, data in sorted(files.items()):
+            (out / f"part.{kind}").write_bytes(data)
+            self.stdout.write(f"{out / f'part.{kind}'}  {len(data)} bytes")
+
+    def _spec(self, options) -> dict:
+        if options["prompt"] is not None:
+            return derive_spec(options["prompt"], options["output_type"], options["mode"])
+        try:
+            raw = json.loads(options["spec"].read_text())
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"spec_unreadable: {exc}") from None
+        try:
+            return validate_spec(raw)
+        except SpecError as exc:
+            raise CommandError(f"{exc.code}: {exc.path}: {exc.message}") from None

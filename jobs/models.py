@@ -1,0 +1,123 @@
+import uuid
+
+from django.db import models, transaction
+
+from audit.models import record
+
+
+class JobStatus(models.TextChoices):
+    SUBMITTED = "submitted"
+    VALIDATED = "validated"
+    QUEUED = "queued"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    BLOCKED = "blocked"
+    EXPIRED = "expired"
+    CANCELED = "canceled"
+
+
+S = JobStatus
+# The one place that says which status may follow which. `running -> queued` is the
+# stalled-worker retry; `failed/canceled -> queued` is a moderator's retry.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.SUBMITTED: frozenset({S.VALIDATED, S.BLOCKED, S.FAILED}),
+    S.VALIDATED: frozenset({S.QUEUED, S.BLOCKED, S.FAILED}),
+    S.QUEUED: frozenset({S.RUNNING, S.COMPLETED, S.FAILED, S.CANCELED, S.BLOCKED}),
+    S.RUNNING: frozenset({S.COMPLETED, S.FAILED, S.CANCELED, S.QUEUED}),
+    S.COMPLETED: frozenset({S.EXPIRED}),
+    S.FAILED: frozenset({S.QUEUED}),
+    S.CANCELED: frozenset({S.QUEUED}),
+    S.BLOCKED: frozenset(),
+    S.EXPIRED: frozenset(),
+}
+FINAL_STATUSES = frozenset({S.COMPLETED, S.FAILED, S.BLOCKED, S.EXPIRED, S.CANCELED})
+ACTIVE_STATUSES = frozenset({S.QUEUED, S.RUNNING})
+
+
+class OutputType(models.TextChoices):
+    SOLID = "3d_solid"
+    SURFACE = "surface"
+    VECTOR = "2d_vector"
+    PATH = "1d_path"
+
+
+class Mode(models.TextChoices):
+    PART = "part"
+    ASSEMBLY = "assembly"
+    SKETCH = "sketch"
+
+
+class IllegalTransition(Exception):
+    def __init__(self, job_id, current: str, target: str):
+        super().__init__(f"job {job_id}: {current} -> {target} is not allowed")
+        self.current = current
+        self.target = target
+
+
+class Job(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    status = models.CharField(max_length=16, choices=JobStatus.choices, default=S.SUBMITTED)
+    prompt = models.TextField()
+    normalized_prompt = models.TextField()
+    output_type = models.CharField(max_length=16, choices=OutputType.choices, default=OutputType.SOLID)
+    mode = models.CharField(max_length=16, choices=Mode.choices, default=Mode.PART)
+    spec_json = models.JSONField(null=True, blank=True)
+    error_code = models.CharField(max_length=64, blank=True, default="")
+    error_text = models.TextField(blank=True, default="")
+    client_session_id = models.CharField(max_length=64, blank=True, default="")
+    client_meta_json = models.JSONField(default=dict, blank=True)
+    ip_hash = models.CharField(max_length=64, blank=True, default="")
+    model_info_json = models.JSONField(default=dict, blank=True)
+    idempotency_key = models.CharField(max_length=255, null=True, blank=True)
+    request_fingerprint = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # /health counts and the per-client caps only ever look at unfinished jobs.
+            models.Index(
+                fields=["status"],
+                name="job_active_status_idx",
+                condition=models.Q(status__in=["queued", "running"]),
+            ),
+            models.Index(fields=["client_session_id", "-created_at"], name="job_session_recent_idx"),
+            models.Index(fields=["ip_hash", "-created_at"], name="job_ip_recent_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                name="job_idempotency_key_uniq",
+                condition=models.Q(idempotency_key__isnull=False),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=JobStatus.values), name="job_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.status})"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+    def can_become(self, target: str) -> bool:
+        return target in TRANSITIONS[self.status]
+
+    def transition(self, target: str, *, event: str = "job.status", **details) -> None:
+        """Move to `target` and audit it in the same transaction; refuse an illegal move."""
+        if not self.can_become(target):
+            raise IllegalTransition(self.id, self.status, target)
+        previous = self.status
+        with transaction.atomic():
+            self.status = target
+            self.save()
+            record(event, job=self, **{"from": previous, "to": target, **details})
+
+    def fail(self, code: str, message: str) -> None:
+        self.error_code = code
+        self.error_text = message
+        self.transition(S.FAILED, code=code)

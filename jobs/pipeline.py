@@ -1,0 +1,106 @@
+"""What the worker does with one job: interpret, build in isolation, store, complete.
+
+Every way out ends the job in a final status with a code and a message a user can act on.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from artifacts.models import CONTENT_TYPES, Artifact
+from artifacts.storage import StoredObject, delete_unreferenced, put_object
+from jobs.models import Job, JobStatus
+from naturalcad.geometry import runner
+from naturalcad.geometry.build import GeometryError
+from naturalcad.interpret.rules import PromptNotUnderstood, interpret
+from naturalcad.spec.validate import SpecError, validate_spec
+
+logger = logging.getLogger(__name__)
+
+
+class JobFailure(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def run_job(job_id: str) -> None:
+    job = _start(job_id)
+    if job is None:
+        return
+    try:
+        spec = derive_spec(job.prompt, job.output_type, job.mode)
+        _save_spec(job, spec)
+        files = build_isolated(spec)
+        _complete(job.id, files)
+    except JobFailure as failure:
+        _fail(job.id, failure.code, failure.message)
+    except Exception:
+        logger.exception("job %s crashed", job_id)
+        _fail(job.id, "internal_error", "The worker failed unexpectedly; please retry.")
+
+
+def derive_spec(prompt: str, output_type: str, mode: str) -> dict:
+    try:
+        return validate_spec(interpret(prompt, output_type, mode))
+    except PromptNotUnderstood as exc:
+        raise JobFailure("prompt_not_understood", str(exc)) from None
+    except SpecError as exc:
+        raise JobFailure(exc.code, f"{exc.path}: {exc.message}") from None
+
+
+def build_isolated(spec: dict) -> dict[str, bytes]:
+    try:
+        return runner.build_files(
+            spec, timeout=settings.GEOMETRY_TIMEOUT_SECONDS, memory_mb=settings.GEOMETRY_MEMORY_MB
+        )
+    except GeometryError as exc:
+        raise JobFailure(exc.code, exc.message) from None
+
+
+@transaction.atomic
+def _start(job_id: str) -> Job | None:
+    job = Job.objects.select_for_update().filter(id=job_id).first()
+    if job is None or job.status != JobStatus.QUEUED:
+        logger.info("job %s is %s; nothing to run", job_id, job and job.status)
+        return None
+    job.transition(JobStatus.RUNNING)
+    return job
+
+
+def _save_spec(job: Job, spec: dict) -> None:
+    Job.objects.filter(id=job.id).update(spec_json=spec, updated_at=timezone.now())
+
+
+def _complete(job_id, files: dict[str, bytes]) -> None:
+    stored = {kind: put_object(data, kind) for kind, data in files.items()}
+    try:
+        with transaction.atomic():
+            job = Job.objects.select_for_update().get(id=job_id)
+            if job.status != JobStatus.RUNNING:  # canceled while building
+                transaction.set_rollback(True)
+            else:
+                _attach(job, stored)
+                job.transition(JobStatus.COMPLETED, artifacts=sorted(stored))
+    finally:
+        delete_unreferenced([obj.key for obj in stored.values()])
+
+
+def _attach(job: Job, stored: dict[str, StoredObject]) -> None:
+    expires_at = timezone.now() + timedelta(days=settings.ARTIFACT_RETENTION_DAYS)
+    Artifact.objects.bulk_create(
+        Artifact(job=job, kind=kind, storage_key=obj.key, size_bytes=obj.size_bytes,
+                 sha256=obj.sha256, content_type=CONTENT_TYPES[kind], expires_at=expires_at)
+        for kind, obj in stored.items()
+    )
+
+
+@transaction.atomic
+def _fail(job_id, code: str, message: str) -> None:
+    job = Job.objects.select_for_update().get(id=job_id)
+    if job.can_become(JobStatus.FAILED) and job.status == JobStatus.RUNNING:
+        job.fail(code, message)

@@ -1,0 +1,109 @@
+"""Business rules for creating and changing jobs; the views and tasks stay thin."""
+
+import hashlib
+import hmac
+import json
+import re
+import unicodedata
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+
+from audit.models import record
+from jobs.api.errors import ApiError
+from jobs.models import Job, JobStatus
+
+
+def normalize_prompt(prompt: str) -> str:
+    text = unicodedata.normalize("NFKC", prompt).casefold()
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def hash_ip(ip: str | None) -> str:
+    """HMAC-SHA256 under a secret: a plain hash of an IPv4 address is reversible by brute force."""
+    if not ip:
+        return ""
+    return hmac.new(settings.IP_HASH_KEY.encode(), ip.encode(), hashlib.sha256).hexdigest()
+
+
+def fingerprint(data: dict) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def submit_job(data: dict, *, ip_hash: str, idempotency_key: str | None) -> tuple[Job, bool]:
+    """Create, validate and queue a job in one transaction; return (job, created).
+
+    A repeated Idempotency-Key with the same body returns the first job.
+    """
+    request_fingerprint = fingerprint(data)
+    if idempotency_key:
+        existing = _replay(idempotency_key, request_fingerprint)
+        if existing is not None:
+            return existing, False
+    try:
+        with transaction.atomic():
+            return _create_and_queue(data, ip_hash, idempotency_key, request_fingerprint), True
+    except IntegrityError:
+        if not idempotency_key:
+            raise
+        # Two requests with the same key raced; the loser answers with the winner's job.
+        return _replay(idempotency_key, request_fingerprint), False
+
+
+def _replay(key: str, request_fingerprint: str) -> Job | None:
+    job = Job.objects.filter(idempotency_key=key).first()
+    if job is not None and job.request_fingerprint != request_fingerprint:
+        raise ApiError(409, "idempotency_conflict",
+                       "This Idempotency-Key was already used with a different body.")
+    return job
+
+
+def _create_and_queue(data, ip_hash, idempotency_key, request_fingerprint) -> Job:
+    from jobs.tasks import build_job
+
+    job = Job.objects.create(
+        prompt=data["prompt"],
+        normalized_prompt=normalize_prompt(data["prompt"]),
+        output_type=data["output_type"],
+        mode=data["mode"],
+        client_session_id=data.get("session_id", ""),
+        client_meta_json=data.get("client") or {},
+        ip_hash=ip_hash,
+        idempotency_key=idempotency_key or None,
+        request_fingerprint=request_fingerprint,
+    )
+    record("job.status", job=job, **{"from": None, "to": job.status})
+    job.transition(JobStatus.VALIDATED)
+    job.transition(JobStatus.QUEUED)
+    # The Django connector defers on this same connection: job row and queue entry
+    # commit together or not at all.
+    build_job.defer(job_id=str(job.id))
+    return job
+
+
+def queue_counts() -> dict[str, int]:
+    active = Job.objects.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+    counts = dict(active.values_list("status").annotate(n=Count("id")).order_by())
+    return {"queued": counts.get(JobStatus.QUEUED, 0), "running": counts.get(JobStatus.RUNNING, 0)}
+
+
+def cancel_job(job_id) -> Job:
+    """Cancel an unfinished job; a running build is discarded when it returns."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(id=job_id)
+        if not job.can_become(JobStatus.CANCELED):
+            raise ApiError(409, "already_finished", f"The job is already {job.status}.")
+        job.transition(JobStatus.CANCELED)
+    return job
+
+
+def requeue_job(job: Job, *, by: str) -> None:
+    """A moderator's retry of a failed or canceled job: back to the queue, error cleared."""
+    from jobs.tasks import build_job
+
+    with transaction.atomic():
+        job.error_code = ""
+        job.error_text = ""
+        job.transition(JobStatus.QUEUED, by=by)
+        build_job.defer(job_id=str(job.id))

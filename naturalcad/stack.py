@@ -1,0 +1,150 @@
+"""Runs the local stack: an embedded Postgres when DATABASE_URL is unset, then the processes.
+
+    python -m naturalcad.stack run              # API + worker (+ Space), until Ctrl-C or SIGTERM
+    python -m naturalcad.stack exec -- CMD...   # CMD against a throwaway database, then clean up
+
+Children run in their own sessions so that this supervisor alone decides the order of
+shutdown: the servers first, then Postgres. Nothing is left behind.
+"""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+STOP_TIMEOUT = 30
+
+
+def start_embedded_postgres(data_dir: Path, *, throwaway: bool):
+    import pgserver
+    import psycopg
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = pgserver.get_server(data_dir, cleanup_mode="delete" if throwaway else "stop")
+    info = server.get_postmaster_info()
+    with psycopg.connect(server.get_uri(), autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'naturalcad'").fetchone():
+            conn.execute("CREATE DATABASE naturalcad")
+    host = quote(str(info.socket_dir), safe="")
+    return server, f"postgresql://postgres@{host}:{info.port}/naturalcad"
+
+
+def child_env(database_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["DATABASE_URL"] = database_url
+    env.setdefault("DEBUG", "true")
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return env
+
+
+def _manage(*args: str) -> list[str]:
+    return [PYTHON, str(ROOT / "manage.py"), *args]
+
+
+def processes(env: dict[str, str]) -> dict[str, list[str]]:
+    port = env.get("PORT", "8000")
+    commands = {
+        "api": [PYTHON, "-m", "gunicorn", "naturalcad.wsgi", "--bind", f"127.0.0.1:{port}",
+                "--workers", env.get("WEB_CONCURRENCY", "2"), "--threads", "4",
+                "--access-logfile", "-", "--graceful-timeout", "10"],
+        "worker": _manage("run_worker"),
+    }
+    if (ROOT / "space" / "app.py").exists():
+        env.setdefault("NATURALCAD_API_URL", f"http://127.0.0.1:{port}")
+        commands["space"] = [PYTHON, str(ROOT / "space" / "app.py")]
+    return commands
+
+
+class Supervisor:
+    def __init__(self, env: dict[str, str]):
+        self.env = env
+        self.children: dict[str, subprocess.Popen] = {}
+        self.stopping = threading.Event()
+
+    def start(self, commands: dict[str, list[str]]) -> None:
+        for name, command in commands.items():
+            self.children[name] = subprocess.Popen(  # noqa: S603
+                command, cwd=ROOT, env=self.env, start_new_session=True
+            )
+            print(f"[stack] started {name} (pid {self.children[name].pid})", flush=True)
+
+    def wait(self) -> int:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: self.stopping.set())
+        while not self.stopping.wait(0.5):
+            exited = {n: p.returncode for n, p in self.children.items() if p.poll() is not None}
+            if exited:
+                print(f"[stack] exited unexpectedly: {exited}; stopping", flush=True)
+                return 1
+        return 0
+
+    def stop(self) -> None:
+        for child in self.children.values():
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for name, child in self.children.items():
+            try:
+                child.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                print(f"[stack] {name} did not stop in {STOP_TIMEOUT} s; killing it", flush=True)
+                os.killpg(child.pid, signal.SIGKILL)
+                child.wait()
+
+
+def database_url(throwaway: bool):
+    """(server or None, url): the configured database, or an embedded one."""
+    if os.environ.get("DATABASE_URL"):
+        return None, os.environ["DATABASE_URL"]
+    if throwaway:
+        return start_embedded_postgres(Path(tempfile.mkdtemp(prefix="naturalcad-pg-")), throwaway=True)
+    data_dir = Path(os.environ.get("NATURALCAD_DATA_DIR", ROOT / ".data")) / "postgres"
+    return start_embedded_postgres(data_dir, throwaway=False)
+
+
+def run() -> int:
+    server, url = database_url(throwaway=False)
+    env = child_env(url)
+    try:
+        subprocess.run(_manage("migrate", "--no-input"), cwd=ROOT, env=env, check=True)  # noqa: S603
+        supervisor = Supervisor(env)
+        try:
+            supervisor.start(processes(env))
+            return supervisor.wait()
+        finally:
+            print("[stack] stopping", flush=True)
+            supervisor.stop()
+    finally:
+        if server is not None:
+            server.cleanup()
+            print("[stack] postgres stopped", flush=True)
+
+
+def exec_command(command: list[str]) -> int:
+    server, url = database_url(throwaway=True)
+    try:
+        return subprocess.run(command, cwd=ROOT, env=child_env(url), check=False).returncode  # noqa: S603
+    finally:
+        if server is not None:
+            server.cleanup()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m naturalcad.stack")
+    parser.add_argument("action", choices=["run", "exec"])
+    parser.add_argument("command", nargs=argparse.REMAINDER)
+    args = parser.parse_args()
+    if args.action == "run":
+        return run()
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    return exec_command(command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
