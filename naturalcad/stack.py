@@ -14,8 +14,12 @@ import subprocess
 import sys
 import tempfile
 import threading
+import warnings
 from pathlib import Path
 from urllib.parse import quote
+
+# pgserver keeps its lock file in the runtime dir and warns when XDG_RUNTIME_DIR is unset.
+warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -112,7 +116,8 @@ def run() -> int:
     server, url = database_url(throwaway=False)
     env = child_env(url)
     try:
-        subprocess.run(_manage("migrate", "--no-input"), cwd=ROOT, env=env, check=True)  # noqa: S603
+        for step in (("migrate", "--no-input"), ("collectstatic", "--no-input", "-v0")):
+            subprocess.run(_manage(*step), cwd=ROOT, env=env, check=True)  # noqa: S603
         supervisor = Supervisor(env)
         try:
             supervisor.start(processes(env))
@@ -126,10 +131,26 @@ def run() -> int:
             print("[stack] postgres stopped", flush=True)
 
 
+def _raise_on_sigterm() -> None:
+    """SIGTERM (a CI time-out, `kill`) unwinds like Ctrl-C, so `finally` stops Postgres."""
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+
+
 def exec_command(command: list[str]) -> int:
+    _raise_on_sigterm()
     server, url = database_url(throwaway=True)
     try:
-        return subprocess.run(command, cwd=ROOT, env=child_env(url), check=False).returncode  # noqa: S603
+        child = subprocess.Popen(command, cwd=ROOT, env=child_env(url))  # noqa: S603
+        try:
+            return child.wait()
+        except KeyboardInterrupt:
+            child.terminate()
+            child.wait()
+            return 130
     finally:
         if server is not None:
             server.cleanup()

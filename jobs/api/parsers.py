@@ -1,3 +1,5 @@
+import io
+
 from django.conf import settings
 from rest_framework.parsers import JSONParser
 
@@ -15,12 +17,4 @@ class LimitedJSONParser(JSONParser):
         body = stream.read(limit + 1) if stream is not None else b""
         if len(body) > limit:
             raise ApiError(413, "payload_too_large", f"The request body is over {limit} bytes.")
-        return super().parse(_Bytes(body), media_type, parser_context)
-
-
-class _Bytes:
-    def __init__(self, data: bytes):
-        self._data = data
-
-    def read(self, *args) -> bytes:
-        return self._data
+        return super().parse(io.BytesIO(body), media_type, parser_context)

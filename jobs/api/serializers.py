@@ -15,10 +15,12 @@ from jobs.models import Job, Mode, OutputType
 class PromptField(serializers.CharField):
     """NFC-normalized before the length check, so a composed and a decomposed é count alike."""
 
+    default_error_messages = {"not_a_string": "Must be a string."}
+
     def to_internal_value(self, data):
-        if isinstance(data, str):
-            data = unicodedata.normalize("NFC", data)
-        return super().to_internal_value(data)
+        if not isinstance(data, str):  # DRF would turn 42 into "42"
+            self.fail("not_a_string")
+        return super().to_internal_value(unicodedata.normalize("NFC", data))
 
 
 class StrictSerializer(serializers.Serializer):

@@ -1,0 +1,86 @@
+import os
+import struct
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from jobs.models import Job, JobStatus
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def make_job(db):
+    """Factory: a Job in the given status, its history written as the status machine would."""
+
+    def make(status: str = JobStatus.QUEUED, prompt: str = "a 40 mm cube", **fields) -> Job:
+        job = Job.objects.create(prompt=prompt, normalized_prompt=prompt, **fields)
+        path = {
+            JobStatus.SUBMITTED: [],
+            JobStatus.VALIDATED: [JobStatus.VALIDATED],
+            JobStatus.QUEUED: [JobStatus.VALIDATED, JobStatus.QUEUED],
+            JobStatus.RUNNING: [JobStatus.VALIDATED, JobStatus.QUEUED, JobStatus.RUNNING],
+            JobStatus.COMPLETED: [JobStatus.VALIDATED, JobStatus.QUEUED, JobStatus.RUNNING,
+                                  JobStatus.COMPLETED],
+            JobStatus.FAILED: [JobStatus.VALIDATED, JobStatus.FAILED],
+            JobStatus.CANCELED: [JobStatus.VALIDATED, JobStatus.QUEUED, JobStatus.CANCELED],
+        }[status]
+        for step in path:
+            job.transition(step)
+        return job
+
+    return make
+
+
+def database_url() -> str:
+    """The URL of the database this test session uses (the test database), for subprocesses."""
+    s = connection.settings_dict
+    host = quote(s["HOST"] or "", safe="")
+    auth = quote(s["USER"]) + (f":{quote(s['PASSWORD'])}" if s["PASSWORD"] else "")
+    return f"postgresql://{auth}@{host}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+@pytest.fixture
+def subprocess_env(media_root) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(DATABASE_URL=database_url(), MEDIA_ROOT=str(media_root), DEBUG="true")
+    return env
+
+
+@pytest.fixture
+def run_worker(subprocess_env):
+    """Runs a real procrastinate worker process until the queue is empty."""
+
+    def run() -> subprocess.CompletedProcess:
+        command = [sys.executable, "manage.py", "procrastinate", "worker", "--one-shot"]
+        result = subprocess.run(command, cwd=ROOT, env=subprocess_env, capture_output=True,
+                                text=True, timeout=180, check=False)
+        assert result.returncode == 0, result.stderr[-3000:]
+        return result
+
+    return run
+
+
+def stl_bounds(data: bytes) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Bounding box of a binary STL, read independently of build123d."""
+    (count,) = struct.unpack_from("<I", data, 80)
+    assert len(data) == 84 + 50 * count, "not a binary STL"
+    points = [struct.unpack_from("<3f", data, 84 + 50 * i + 12 + 12 * v)
+              for i in range(count) for v in range(3)]
+    return tuple(map(min, zip(*points))), tuple(map(max, zip(*points)))

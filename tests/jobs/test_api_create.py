@@ -1,0 +1,137 @@
+import json
+
+import pytest
+from django.db import connection
+
+from audit.models import AuditEvent
+from jobs.models import Job
+
+
+def queue_entries() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'jobs.build_job'")
+        return cursor.fetchone()[0]
+
+
+def assert_nothing_written():
+    assert Job.objects.count() == 0
+    assert AuditEvent.objects.count() == 0
+    assert queue_entries() == 0
+
+
+def post(api, body, **headers):
+    data = body if isinstance(body, (str, bytes)) else json.dumps(body)
+    return api.generic("POST", "/jobs", data, content_type="application/json", **headers)
+
+
+@pytest.mark.django_db
+def test_post_creates_a_queued_job_with_its_queue_entry_and_history(api):
+    response = post(api, {"prompt": "a 40 mm cube", "session_id": "abc_123", "client": {"v": 1}})
+    assert response.status_code == 202
+    body = response.json()
+    assert response["Location"] == f"/jobs/{body['id']}"
+    assert body["status"] == "queued"
+    assert (body["output_type"], body["mode"], body["spec"], body["error"]) == (
+        "3d_solid", "part", None, None)
+    assert body["artifacts"] == []
+    assert queue_entries() == 1
+    steps = [e.details_json["to"] for e in AuditEvent.objects.filter(job_id=body["id"])]
+    assert steps == ["submitted", "validated", "queued"]
+    job = Job.objects.get(id=body["id"])
+    assert job.client_session_id == "abc_123"
+    assert job.ip_hash and "127.0.0.1" not in job.ip_hash
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "prompt"),
+        ({"prompt": ""}, "prompt"),
+        ({"prompt": "   \n\t "}, "prompt"),
+        ({"prompt": "x" * 2001}, "prompt"),
+        ({"prompt": 42}, "prompt"),
+        ({"prompt": ["a cube"]}, "prompt"),
+        ({"prompt": None}, "prompt"),
+        ({"prompt": "a cube", "output_type": "hologram"}, "output_type"),
+        ({"prompt": "a cube", "mode": 3}, "mode"),
+        ({"prompt": "a cube", "session_id": "has spaces"}, "session_id"),
+        ({"prompt": "a cube", "session_id": "s" * 65}, "session_id"),
+        ({"prompt": "a cube", "client": "web"}, "client"),
+        ({"prompt": "a cube", "client": {"pad": "x" * 2100}}, "client"),
+        ({"prompt": "a cube", "colour": "red"}, "colour"),
+        ({"prompt": "nul\x00byte"}, "prompt"),
+    ],
+)
+def test_invalid_bodies_are_refused_with_400_and_write_nothing(api, body, field):
+    response = post(api, body)
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert field in error["details"]
+    assert_nothing_written()
+
+
+@pytest.mark.django_db
+def test_a_2000_character_prompt_is_accepted(api):
+    assert post(api, {"prompt": "é" * 2000}).status_code == 202
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("raw", "content_type", "status", "code"),
+    [
+        ("{not json", "application/json", 400, "invalid_json"),
+        ('{"prompt": NaN}', "application/json", 400, "invalid_json"),
+        ("[1, 2]", "application/json", 400, "validation_error"),
+        ("prompt=a+cube", "application/x-www-form-urlencoded", 415, "unsupported_media_type"),
+        ("a cube", "text/plain", 415, "unsupported_media_type"),
+    ],
+)
+def test_non_json_bodies_are_refused(api, raw, content_type, status, code):
+    response = api.generic("POST", "/jobs", raw, content_type=content_type)
+    assert response.status_code == status
+    assert response.json()["error"]["code"] == code
+    assert_nothing_written()
+
+
+@pytest.mark.django_db
+def test_a_body_over_16_kb_is_refused_with_413(api):
+    body = json.dumps({"prompt": "a cube", "client": {"pad": "x" * 17000}})
+    response = post(api, body)
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "payload_too_large"
+    assert_nothing_written()
+
+
+@pytest.mark.django_db
+def test_idempotency_key_replays_the_first_job(api):
+    first = post(api, {"prompt": "a 40 mm cube"}, HTTP_IDEMPOTENCY_KEY="key-1")
+    again = post(api, {"prompt": "a 40 mm cube"}, HTTP_IDEMPOTENCY_KEY="key-1")
+    assert (first.status_code, again.status_code) == (202, 200)
+    assert first.json()["id"] == again.json()["id"]
+    assert Job.objects.count() == 1
+    assert queue_entries() == 1
+
+
+@pytest.mark.django_db
+def test_idempotency_key_with_another_body_is_a_conflict(api):
+    post(api, {"prompt": "a 40 mm cube"}, HTTP_IDEMPOTENCY_KEY="key-2")
+    response = post(api, {"prompt": "a 50 mm cube"}, HTTP_IDEMPOTENCY_KEY="key-2")
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "idempotency_conflict"
+    assert Job.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_failing_defer_leaves_no_job(api, monkeypatch):
+    from jobs.tasks import build_job
+
+    def broken_defer(**kwargs):
+        raise RuntimeError("queue down")
+
+    monkeypatch.setattr(build_job, "defer", broken_defer)
+    response = post(api, {"prompt": "a 40 mm cube"})
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "internal_error"
+    assert_nothing_written()

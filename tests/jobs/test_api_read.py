@@ -1,0 +1,86 @@
+import uuid
+
+import pytest
+
+from jobs.models import JobStatus
+
+
+@pytest.mark.django_db
+def test_unknown_job_is_404_in_the_error_shape(api):
+    for path in (f"/jobs/{uuid.uuid4()}", f"/jobs/{uuid.uuid4()}/artifacts"):
+        response = api.get(path)
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_unknown_path_is_404_in_the_error_shape(api):
+    response = api.get("/nothing-here")
+    assert response.status_code == 404
+    assert response.json() == {"error": {"code": "not_found", "message": "No such resource.",
+                                         "details": {}}}
+
+
+def test_artifacts_are_empty_until_completed(api, make_job):
+    job = make_job(JobStatus.RUNNING)
+    body = api.get(f"/jobs/{job.id}/artifacts").json()
+    assert body == {"job_id": str(job.id), "status": "running", "artifacts": []}
+
+
+def test_cancel_a_queued_job_then_cancel_again_is_409(api, make_job):
+    job = make_job(JobStatus.QUEUED)
+    response = api.post(f"/jobs/{job.id}/cancel")
+    assert response.status_code == 200
+    assert response.json()["status"] == "canceled"
+    again = api.post(f"/jobs/{job.id}/cancel")
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "already_finished"
+
+
+def test_wrong_method_is_405_in_the_error_shape(api, make_job):
+    response = api.delete(f"/jobs/{make_job().id}")
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_health_reports_database_and_queue_counts(api, make_job):
+    make_job(JobStatus.QUEUED)
+    make_job(JobStatus.QUEUED)
+    make_job(JobStatus.RUNNING)
+    make_job(JobStatus.COMPLETED)
+    response = api.get("/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok",
+                               "queue": {"queued": 2, "running": 1}}
+
+
+@pytest.mark.django_db
+def test_health_is_503_when_the_database_is_unreachable(api, monkeypatch):
+    from jobs import services
+
+    def unreachable():
+        from django.db import OperationalError
+
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(services, "queue_counts", unreachable)
+    response = api.get("/health")
+    assert response.status_code == 503
+    assert response["Retry-After"]
+    assert response.json()["database"] == "unreachable"
+
+
+@pytest.mark.django_db
+def test_openapi_schema_lists_every_endpoint(api):
+    response = api.get("/api/schema", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    for path in ("/jobs", "/jobs/{job_id}", "/jobs/{job_id}/artifacts", "/jobs/{job_id}/cancel",
+                 "/health", "/spec/schema"):
+        assert path in paths
+
+
+@pytest.mark.django_db
+def test_spec_schema_is_served(api):
+    body = api.get("/spec/schema").json()
+    assert body["properties"]["spec_version"] == {"const": "1.1"}

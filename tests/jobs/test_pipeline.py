@@ -1,0 +1,97 @@
+import hashlib
+
+import pytest
+from django.core.files.storage import default_storage
+
+from artifacts.models import Artifact
+from audit.models import AuditEvent
+from jobs import pipeline
+from jobs.models import JobStatus
+from naturalcad.geometry.build import GeometryError
+from tests.conftest import stl_bounds
+
+pytestmark = pytest.mark.slow
+
+
+def statuses(job) -> list[str]:
+    return [e.details_json["to"] for e in AuditEvent.objects.filter(job=job, event_type="job.status")]
+
+
+def test_a_cube_job_completes_with_stored_files(make_job):
+    job = make_job(JobStatus.QUEUED, prompt="a 40 mm cube")
+    pipeline.run_job(str(job.id))
+    job.refresh_from_db()
+    assert job.status == JobStatus.COMPLETED, job.error_text
+    assert statuses(job)[-2:] == ["running", "completed"]
+    assert job.spec_json["geometry"]["features"][0]["feature_type"] == "box"
+    artifacts = {a.kind: a for a in job.artifacts.all()}
+    assert set(artifacts) == {"stl", "step", "glb"}
+    stl = default_storage.open(artifacts["stl"].storage_key).read()
+    assert hashlib.sha256(stl).hexdigest() == artifacts["stl"].sha256
+    assert len(stl) == artifacts["stl"].size_bytes
+    low, high = stl_bounds(stl)
+    assert [h - lo for lo, h in zip(low, high)] == pytest.approx([40, 40, 40], abs=1e-3)
+    assert default_storage.open(artifacts["step"].storage_key).read().startswith(b"ISO-10303-21")
+
+
+def test_an_unreadable_prompt_fails_with_a_code_and_no_files(make_job, media_root):
+    job = make_job(JobStatus.QUEUED, prompt="make me a sandwich")
+    pipeline.run_job(str(job.id))
+    job.refresh_from_db()
+    assert (job.status, job.error_code) == (JobStatus.FAILED, "prompt_not_understood")
+    assert "40 mm cube" in job.error_text  # the message says what would work
+    assert not Artifact.objects.exists()
+    assert not media_root.exists() or not any(media_root.rglob("*.*"))
+
+
+def test_a_geometry_error_fails_the_job(make_job, monkeypatch):
+    def broken(spec):
+        raise pipeline.JobFailure("geometry_timeout", "the build took longer than 60 s")
+
+    monkeypatch.setattr(pipeline, "build_isolated", broken)
+    job = make_job(JobStatus.QUEUED)
+    pipeline.run_job(str(job.id))
+    job.refresh_from_db()
+    assert (job.status, job.error_code) == (JobStatus.FAILED, "geometry_timeout")
+
+
+def test_an_unexpected_crash_still_ends_the_job(make_job, monkeypatch):
+    def crash(spec):
+        raise ZeroDivisionError
+
+    monkeypatch.setattr(pipeline, "build_isolated", crash)
+    job = make_job(JobStatus.QUEUED)
+    pipeline.run_job(str(job.id))
+    job.refresh_from_db()
+    assert (job.status, job.error_code) == (JobStatus.FAILED, "internal_error")
+
+
+def test_a_job_canceled_during_the_build_keeps_no_files(make_job, media_root, monkeypatch):
+    job = make_job(JobStatus.QUEUED)
+    real_build = pipeline.build_isolated
+
+    def build_then_cancel(spec):
+        files = real_build(spec)
+        job.refresh_from_db()
+        job.transition(JobStatus.CANCELED)
+        return files
+
+    monkeypatch.setattr(pipeline, "build_isolated", build_then_cancel)
+    pipeline.run_job(str(job.id))
+    job.refresh_from_db()
+    assert job.status == JobStatus.CANCELED
+    assert not Artifact.objects.exists()
+    assert not any(p.is_file() for p in media_root.rglob("*"))
+
+
+def test_a_job_that_is_not_queued_is_not_run(make_job):
+    job = make_job(JobStatus.CANCELED)
+    pipeline.run_job(str(job.id))
+    job.refresh_from_db()
+    assert job.status == JobStatus.CANCELED
+    assert "running" not in statuses(job)
+
+
+def test_geometry_errors_carry_their_code():
+    error = GeometryError("hole_outside_body", "misses")
+    assert (error.code, error.message) == ("hole_outside_body", "misses")
