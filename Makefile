@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test lint format clean
 
 install: $(STAMP)
 
@@ -18,6 +18,8 @@ run: $(STAMP)
 	$(PY) -m naturalcad.stack run
 
 test: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m naturalcad.stack exec -- $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -27,9 +29,6 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
-
-bench: $(STAMP)
-	$(PY) -m naturalcad.stack exec -- $(PY) bench/geometry.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

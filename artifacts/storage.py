@@ -68,7 +68,9 @@ def read_link(token: str, now: float | None = None) -> Artifact:
     except signing.BadSignature:
         raise LinkError("link_invalid", "This download link is not valid.") from None
     if payload["e"] < (time.time() if now is None else now):
-        raise LinkError("link_expired", "This download link has expired; ask the API for a new one.")
+        raise LinkError(
+            "link_expired", "This download link has expired; ask the API for a new one."
+        )
     artifact = Artifact.objects.filter(id=payload["a"]).first()
     if artifact is None:
         raise LinkError("link_expired", "This file is no longer stored.")

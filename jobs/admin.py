@@ -10,8 +10,15 @@ class ArtifactInline(admin.TabularInline):
     model = Artifact
     extra = 0
     can_delete = False
-    readonly_fields = ["kind", "storage_key", "size_bytes", "sha256", "content_type",
-                       "created_at", "expires_at"]
+    readonly_fields = [
+        "kind",
+        "storage_key",
+        "size_bytes",
+        "sha256",
+        "content_type",
+        "created_at",
+        "expires_at",
+    ]
 
 
 @admin.register(Job)

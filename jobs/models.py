@@ -62,7 +62,9 @@ class Job(models.Model):
     status = models.CharField(max_length=16, choices=JobStatus.choices, default=S.SUBMITTED)
     prompt = models.TextField()
     normalized_prompt = models.TextField()
-    output_type = models.CharField(max_length=16, choices=OutputType.choices, default=OutputType.SOLID)
+    output_type = models.CharField(
+        max_length=16, choices=OutputType.choices, default=OutputType.SOLID
+    )
     mode = models.CharField(max_length=16, choices=Mode.choices, default=Mode.PART)
     spec_json = models.JSONField(null=True, blank=True)
     error_code = models.CharField(max_length=64, blank=True, default="")
@@ -71,7 +73,8 @@ class Job(models.Model):
     client_meta_json = models.JSONField(default=dict, blank=True)
     ip_hash = models.CharField(max_length=64, blank=True, default="")
     model_info_json = models.JSONField(default=dict, blank=True)
-    idempotency_key = models.CharField(max_length=255, null=True, blank=True)
+    # NULL, not "", for "no key": the unique constraint must ignore keyless jobs.
+    idempotency_key = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
     request_fingerprint = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
@@ -83,7 +86,9 @@ class Job(models.Model):
                 name="job_active_status_idx",
                 condition=models.Q(status__in=["queued", "running"]),
             ),
-            models.Index(fields=["client_session_id", "-created_at"], name="job_session_recent_idx"),
+            models.Index(
+                fields=["client_session_id", "-created_at"], name="job_session_recent_idx"
+            ),
             models.Index(fields=["ip_hash", "-created_at"], name="job_ip_recent_idx"),
         ]
         constraints = [

@@ -14,7 +14,7 @@ from artifacts.models import CONTENT_TYPES, Artifact
 from artifacts.storage import StoredObject, delete_unreferenced, put_object
 from jobs.models import Job, JobStatus
 from naturalcad.geometry import runner
-from naturalcad.geometry.build import GeometryError
+from naturalcad.geometry.errors import GeometryError
 from naturalcad.interpret.rules import PromptNotUnderstood, interpret
 from naturalcad.spec.validate import SpecError, validate_spec
 
@@ -93,8 +93,15 @@ def _complete(job_id, files: dict[str, bytes]) -> None:
 def _attach(job: Job, stored: dict[str, StoredObject]) -> None:
     expires_at = timezone.now() + timedelta(days=settings.ARTIFACT_RETENTION_DAYS)
     Artifact.objects.bulk_create(
-        Artifact(job=job, kind=kind, storage_key=obj.key, size_bytes=obj.size_bytes,
-                 sha256=obj.sha256, content_type=CONTENT_TYPES[kind], expires_at=expires_at)
+        Artifact(
+            job=job,
+            kind=kind,
+            storage_key=obj.key,
+            size_bytes=obj.size_bytes,
+            sha256=obj.sha256,
+            content_type=CONTENT_TYPES[kind],
+            expires_at=expires_at,
+        )
         for kind, obj in stored.items()
     )
 

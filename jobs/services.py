@@ -54,8 +54,11 @@ def submit_job(data: dict, *, ip_hash: str, idempotency_key: str | None) -> tupl
 def _replay(key: str, request_fingerprint: str) -> Job | None:
     job = Job.objects.filter(idempotency_key=key).first()
     if job is not None and job.request_fingerprint != request_fingerprint:
-        raise ApiError(409, "idempotency_conflict",
-                       "This Idempotency-Key was already used with a different body.")
+        raise ApiError(
+            409,
+            "idempotency_conflict",
+            "This Idempotency-Key was already used with a different body.",
+        )
     return job
 
 

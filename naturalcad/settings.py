@@ -69,7 +69,9 @@ TEMPLATES = [
 # Without DATABASE_URL only database-free commands work (make_part); `make run` and
 # `make test` start an embedded Postgres and set it.
 _database_url = env_str("DATABASE_URL")
-DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)} if _database_url else {}
+DATABASES = (
+    {"default": dj_database_url.parse(_database_url, conn_max_age=60)} if _database_url else {}
+)
 if _database_url and env_bool("DATABASE_POOLER", False):
     # A transaction-mode pooler (Supabase port 6543) breaks server-side prepared statements.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None

@@ -55,9 +55,23 @@ def _manage(*args: str) -> list[str]:
 def processes(env: dict[str, str]) -> dict[str, list[str]]:
     port = env.get("PORT", "8000")
     commands = {
-        "api": [PYTHON, "-m", "gunicorn", "naturalcad.wsgi", "--bind", f"127.0.0.1:{port}",
-                "--workers", env.get("WEB_CONCURRENCY", "2"), "--threads", "4",
-                "--access-logfile", "-", "--graceful-timeout", "10"],
+        "api": [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "naturalcad.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            env.get("WEB_CONCURRENCY", "2"),
+            "--threads",
+            "4",
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "10",
+            "--no-control-socket",
+        ],
         "worker": _manage("run_worker"),
     }
     if (ROOT / "space" / "app.py").exists():
@@ -107,7 +121,9 @@ def database_url(throwaway: bool):
     if os.environ.get("DATABASE_URL"):
         return None, os.environ["DATABASE_URL"]
     if throwaway:
-        return start_embedded_postgres(Path(tempfile.mkdtemp(prefix="naturalcad-pg-")), throwaway=True)
+        return start_embedded_postgres(
+            Path(tempfile.mkdtemp(prefix="naturalcad-pg-")), throwaway=True
+        )
     data_dir = Path(os.environ.get("NATURALCAD_DATA_DIR", ROOT / ".data")) / "postgres"
     return start_embedded_postgres(data_dir, throwaway=False)
 

@@ -36,8 +36,12 @@ def make_job(db):
             JobStatus.VALIDATED: [JobStatus.VALIDATED],
             JobStatus.QUEUED: [JobStatus.VALIDATED, JobStatus.QUEUED],
             JobStatus.RUNNING: [JobStatus.VALIDATED, JobStatus.QUEUED, JobStatus.RUNNING],
-            JobStatus.COMPLETED: [JobStatus.VALIDATED, JobStatus.QUEUED, JobStatus.RUNNING,
-                                  JobStatus.COMPLETED],
+            JobStatus.COMPLETED: [
+                JobStatus.VALIDATED,
+                JobStatus.QUEUED,
+                JobStatus.RUNNING,
+                JobStatus.COMPLETED,
+            ],
             JobStatus.FAILED: [JobStatus.VALIDATED, JobStatus.FAILED],
             JobStatus.CANCELED: [JobStatus.VALIDATED, JobStatus.QUEUED, JobStatus.CANCELED],
         }[status]
@@ -69,8 +73,15 @@ def run_worker(subprocess_env):
 
     def run() -> subprocess.CompletedProcess:
         command = [sys.executable, "manage.py", "procrastinate", "worker", "--one-shot"]
-        result = subprocess.run(command, cwd=ROOT, env=subprocess_env, capture_output=True,
-                                text=True, timeout=180, check=False)
+        result = subprocess.run(
+            command,
+            cwd=ROOT,
+            env=subprocess_env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
         assert result.returncode == 0, result.stderr[-3000:]
         return result
 
@@ -81,6 +92,15 @@ def stl_bounds(data: bytes) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """Bounding box of a binary STL, read independently of build123d."""
     (count,) = struct.unpack_from("<I", data, 80)
     assert len(data) == 84 + 50 * count, "not a binary STL"
-    points = [struct.unpack_from("<3f", data, 84 + 50 * i + 12 + 12 * v)
-              for i in range(count) for v in range(3)]
-    return tuple(map(min, zip(*points))), tuple(map(max, zip(*points)))
+    points = [
+        struct.unpack_from("<3f", data, 84 + 50 * i + 12 + 12 * v)
+        for i in range(count)
+        for v in range(3)
+    ]
+    return tuple(map(min, zip(*points, strict=True))), tuple(map(max, zip(*points, strict=True)))
+
+
+def stl_size(data: bytes) -> list[float]:
+    """Extent of a binary STL along X, Y and Z, in millimetres."""
+    low, high = stl_bounds(data)
+    return [h - lo for lo, h in zip(low, high, strict=True)]

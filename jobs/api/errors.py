@@ -1,6 +1,6 @@
 """The single error shape of the public API, produced here and nowhere else:
 
-    {"error": {"code": "...", "message": "...", "details": {...}}}
+{"error": {"code": "...", "message": "...", "details": {...}}}
 """
 
 import logging

@@ -56,8 +56,15 @@ class ArtifactSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Artifact
-        fields = ["kind", "url", "expires_at", "retained_until", "size_bytes", "sha256",
-                  "content_type"]
+        fields = [
+            "kind",
+            "url",
+            "expires_at",
+            "retained_until",
+            "size_bytes",
+            "sha256",
+            "content_type",
+        ]
 
     def _link(self, artifact) -> tuple[str, int]:
         cache = self.context.setdefault("links", {})
@@ -67,12 +74,16 @@ class ArtifactSerializer(serializers.ModelSerializer):
 
     def get_url(self, artifact) -> str:
         token, _ = self._link(artifact)
-        return self.context["request"].build_absolute_uri(reverse("artifact-download", args=[token]))
+        return self.context["request"].build_absolute_uri(
+            reverse("artifact-download", args=[token])
+        )
 
     @extend_schema_field(serializers.DateTimeField())
     def get_expires_at(self, artifact) -> str:
         _, expires = self._link(artifact)
-        return serializers.DateTimeField().to_representation(datetime.fromtimestamp(expires, tz=UTC))
+        return serializers.DateTimeField().to_representation(
+            datetime.fromtimestamp(expires, tz=UTC)
+        )
 
 
 def completed_artifacts(job: Job, context: dict) -> list:
@@ -94,8 +105,18 @@ class JobSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Job
-        fields = ["id", "status", "prompt", "output_type", "mode", "created_at", "updated_at",
-                  "spec", "error", "artifacts"]
+        fields = [
+            "id",
+            "status",
+            "prompt",
+            "output_type",
+            "mode",
+            "created_at",
+            "updated_at",
+            "spec",
+            "error",
+            "artifacts",
+        ]
 
     @extend_schema_field(JobErrorSerializer(allow_null=True))
     def get_error(self, job) -> dict | None:

@@ -32,7 +32,9 @@ class JobListView(APIView):
         if key is not None and not 1 <= len(key) <= 255:
             raise ApiError(400, "validation_error", "Idempotency-Key must be 1 to 255 characters.")
         job, created = services.submit_job(
-            payload.validated_data, ip_hash=services.hash_ip(client_ip(request)), idempotency_key=key
+            payload.validated_data,
+            ip_hash=services.hash_ip(client_ip(request)),
+            idempotency_key=key,
         )
         body = JobSerializer(job, context={"request": request}).data
         code = status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK
@@ -61,8 +63,11 @@ class JobCancelView(APIView):
 
 _HEALTH = inline_serializer(
     "Health",
-    {"status": serializers.CharField(), "database": serializers.CharField(),
-     "queue": serializers.DictField(child=serializers.IntegerField())},
+    {
+        "status": serializers.CharField(),
+        "database": serializers.CharField(),
+        "queue": serializers.DictField(child=serializers.IntegerField()),
+    },
 )
 
 
@@ -73,8 +78,11 @@ class HealthView(APIView):
             queue = services.queue_counts()
         except Exception:
             connection.close()  # a broken connection must not be reused by the next request
-            return Response({"status": "unavailable", "database": "unreachable", "queue": {}},
-                            status=503, headers={"Retry-After": "10"})
+            return Response(
+                {"status": "unavailable", "database": "unreachable", "queue": {}},
+                status=503,
+                headers={"Retry-After": "10"},
+            )
         return Response({"status": "ok", "database": "ok", "queue": queue})
 
 
@@ -89,4 +97,6 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
-    return JsonResponse(error_body("internal_error", "Something went wrong on our side."), status=500)
+    return JsonResponse(
+        error_body("internal_error", "Something went wrong on our side."), status=500
+    )

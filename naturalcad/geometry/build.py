@@ -6,13 +6,7 @@ Bodies stand on the XY plane, centred on the Z axis; holes go through the whole 
 
 import build123d as bd
 
-
-class GeometryError(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
+from naturalcad.geometry.errors import GeometryError
 
 _BOTTOM = (bd.Align.CENTER, bd.Align.CENTER, bd.Align.MIN)
 
@@ -28,7 +22,9 @@ def _cylinder(f) -> bd.Part:
 def _tube(f) -> bd.Part:
     outer, inner = f["outer_diameter"], f["inner_diameter"]
     if inner >= outer:
-        raise GeometryError("geometry_impossible", f"{f['name']}: inner diameter must be below outer")
+        raise GeometryError(
+            "geometry_impossible", f"{f['name']}: inner diameter must be below outer"
+        )
     return _cylinder({"diameter": outer, "height": f["height"]}) - bd.Cylinder(
         inner / 2, f["height"], align=_BOTTOM
     )

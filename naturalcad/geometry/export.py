@@ -22,6 +22,11 @@ def export_files(shape) -> dict[str, bytes]:
         tolerance = _tolerance(shape)
         bd.export_stl(shape, out / "part.stl", tolerance=tolerance, angular_tolerance=0.2)
         bd.export_step(shape, out / "part.step")
-        bd.export_gltf(shape, str(out / "part.glb"), binary=True,
-                       linear_deflection=tolerance, angular_deflection=0.2)
+        bd.export_gltf(
+            shape,
+            str(out / "part.glb"),
+            binary=True,
+            linear_deflection=tolerance,
+            angular_deflection=0.2,
+        )
         return {kind: (out / f"part.{kind}").read_bytes() for kind in ("stl", "step", "glb")}

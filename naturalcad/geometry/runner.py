@@ -11,7 +11,7 @@ import multiprocessing
 import resource
 import traceback
 
-from naturalcad.geometry.build import GeometryError
+from naturalcad.geometry.errors import GeometryError
 
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["naturalcad.geometry.worker_child"])

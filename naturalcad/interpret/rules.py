@@ -15,13 +15,23 @@ class PromptNotUnderstood(Exception):
     code = "prompt_not_understood"
 
 
-_UNITS = {"mm": 1.0, "millimeter": 1.0, "millimetre": 1.0, "cm": 10.0, "m": 1000.0,
-          "in": 25.4, "inch": 25.4, '"': 25.4}
+_UNITS = {
+    "mm": 1.0,
+    "millimeter": 1.0,
+    "millimetre": 1.0,
+    "cm": 10.0,
+    "m": 1000.0,
+    "in": 25.4,
+    "inch": 25.4,
+    '"': 25.4,
+}
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "eight": 8}
 _NUM = r"(\d+(?:\.\d+)?)"
 _UNIT = r"\s*(mm|millimet(?:er|re)s?|cm|m|inch(?:es)?|in|\")?(?![a-z])"
 _LENGTH = _NUM + _UNIT
-_TRIPLE = re.compile(_LENGTH + r"\s*(?:x|×|by)\s*" + _LENGTH + r"(?:\s*(?:x|×|by)\s*" + _LENGTH + ")?")
+_TRIPLE = re.compile(
+    _LENGTH + r"\s*(?:x|×|by)\s*" + _LENGTH + r"(?:\s*(?:x|×|by)\s*" + _LENGTH + ")?"
+)
 
 
 @dataclass
@@ -40,8 +50,15 @@ def _mm(number: str, unit: str | None, default_unit: float) -> float:
 
 def _default_unit(text: str) -> float:
     match = re.search(r"\b(cm|inch(?:es)?|in|mm)\b", text)
-    return _UNITS[match.group(1).rstrip("es") if match and match.group(1).startswith("inch")
-                  else match.group(1)] if match else 1.0
+    return (
+        _UNITS[
+            match.group(1).rstrip("es")
+            if match and match.group(1).startswith("inch")
+            else match.group(1)
+        ]
+        if match
+        else 1.0
+    )
 
 
 def _find(text: str, pattern: str, unit: float) -> float | None:
@@ -79,7 +96,9 @@ def _tokens(text: str, unit: float) -> list[tuple[str, float | None, int, int]]:
 
 
 def _adjacent(text: str, left, right) -> bool:
-    return left is not None and right is not None and re.fullmatch(_FILLER, text[left[3]:right[2]])
+    return (
+        left is not None and right is not None and re.fullmatch(_FILLER, text[left[3] : right[2]])
+    )
 
 
 def measurements(text: str, unit: float) -> dict[str, float]:
@@ -97,8 +116,12 @@ def measurements(text: str, unit: float) -> dict[str, float]:
         after = tokens[i + 1] if i + 1 < len(tokens) and tokens[i + 1][0] != "len" else None
         before = before if _adjacent(text, before, tokens[i]) and before[0] not in found else None
         after = after if _adjacent(text, tokens[i], after) and after[0] not in found else None
-        after_has_own = after is not None and i + 2 < len(tokens) and tokens[i + 2][0] == "len" \
+        after_has_own = (
+            after is not None
+            and i + 2 < len(tokens)
+            and tokens[i + 2][0] == "len"
             and _adjacent(text, after, tokens[i + 2])
+        )
         chosen = before if before is not None and (after is None or after_has_own) else after
         if chosen is not None:
             found[chosen[0]] = value
@@ -111,7 +134,13 @@ def normalize(prompt: str) -> str:
 
 
 def _box_feature(length: float, width: float, height: float) -> dict:
-    return {"name": "body", "feature_type": "box", "length": length, "width": width, "height": height}
+    return {
+        "name": "body",
+        "feature_type": "box",
+        "length": length,
+        "width": width,
+        "height": height,
+    }
 
 
 def _cube(text: str, unit: float, m: dict) -> Reading | None:
@@ -146,8 +175,11 @@ def _block(text: str, unit: float, m: dict) -> Reading | None:
 
 
 def _count(text: str) -> int:
-    match = re.search(r"\b(\d+|" + "|".join(_WORDS) + r")\b(?!\s*(?:mm|cm|m\b|in\b|inch|\"|x\b))"
-                      r"\s*(?:[a-z]+\s+){0,3}holes?", text)
+    match = re.search(
+        r"\b(\d+|" + "|".join(_WORDS) + r")\b(?!\s*(?:mm|cm|m\b|in\b|inch|\"|x\b))"
+        r"\s*(?:[a-z]+\s+){0,3}holes?",
+        text,
+    )
     if not match:
         return 1
     word = match.group(1)
@@ -213,8 +245,13 @@ def _tube(text: str, unit: float, m: dict) -> Reading | None:
     if height is None:
         height = outer
         notes.append(f"assumed a length of {height:g} mm")
-    feature = {"name": "body", "feature_type": "tube", "outer_diameter": outer,
-               "inner_diameter": inner, "height": height}
+    feature = {
+        "name": "body",
+        "feature_type": "tube",
+        "outer_diameter": outer,
+        "inner_diameter": inner,
+        "height": height,
+    }
     return Reading([feature], notes, "tube")
 
 

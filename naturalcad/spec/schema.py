@@ -14,7 +14,9 @@ MAX_HOLES = 256
 UNIT_TO_MM = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "in": 25.4}
 
 # A size is a number in the spec's units, or the name of an entry of `dimensions`.
-_SIZE = {"oneOf": [{"type": "number"}, {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,63}$"}]}
+_SIZE = {
+    "oneOf": [{"type": "number"}, {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,63}$"}]
+}
 _POINT = {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}
 
 
@@ -32,16 +34,24 @@ def _feature(feature_type: str, required: list[str], properties: dict) -> dict:
 
 
 FEATURE_SCHEMAS = {
-    "box": _feature("box", ["length", "width", "height"],
-                    {"length": _SIZE, "width": _SIZE, "height": _SIZE}),
+    "box": _feature(
+        "box", ["length", "width", "height"], {"length": _SIZE, "width": _SIZE, "height": _SIZE}
+    ),
     "cylinder": _feature("cylinder", ["diameter", "height"], {"diameter": _SIZE, "height": _SIZE}),
-    "tube": _feature("tube", ["outer_diameter", "inner_diameter", "height"],
-                     {"outer_diameter": _SIZE, "inner_diameter": _SIZE, "height": _SIZE}),
-    "hole": _feature("hole", ["diameter", "positions"], {
-        "diameter": _SIZE,
-        "positions": {"type": "array", "items": _POINT, "minItems": 1, "maxItems": MAX_HOLES},
-        "target": {"type": "string"},
-    }),
+    "tube": _feature(
+        "tube",
+        ["outer_diameter", "inner_diameter", "height"],
+        {"outer_diameter": _SIZE, "inner_diameter": _SIZE, "height": _SIZE},
+    ),
+    "hole": _feature(
+        "hole",
+        ["diameter", "positions"],
+        {
+            "diameter": _SIZE,
+            "positions": {"type": "array", "items": _POINT, "minItems": 1, "maxItems": MAX_HOLES},
+            "target": {"type": "string"},
+        },
+    ),
 }
 BODY_TYPES = frozenset({"box", "cylinder", "tube"})
 
@@ -60,7 +70,11 @@ SPEC_SCHEMA = {
         "units": {"enum": list(UNIT_TO_MM)},
         "semantic_part": {"type": "object"},
         "family_hint": {"type": "object"},
-        "dimensions": {"type": "object", "additionalProperties": {"type": "number"}, "maxProperties": 64},
+        "dimensions": {
+            "type": "object",
+            "additionalProperties": {"type": "number"},
+            "maxProperties": 64,
+        },
         "geometry": {
             "type": "object",
             "additionalProperties": False,

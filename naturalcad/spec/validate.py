@@ -51,7 +51,9 @@ def _resolve(spec: dict) -> dict:
         features.append(_resolve_feature(feature, dimensions, scale, seen, path))
         seen.add(feature["name"])
     if not any(f["feature_type"] in schema.BODY_TYPES for f in features):
-        raise SpecError("no_body", "$.geometry.features", "the part needs at least one body feature")
+        raise SpecError(
+            "no_body", "$.geometry.features", "the part needs at least one body feature"
+        )
     return {**spec, "units": "mm", "geometry": {**spec["geometry"], "features": features}}
 
 
@@ -62,7 +64,9 @@ def _resolve_feature(feature, dimensions, scale, seen, path) -> dict:
             resolved[key] = value
         elif key == "target":
             if value not in seen:
-                raise SpecError("dangling_reference", f"{path}.target", f"no earlier feature '{value}'")
+                raise SpecError(
+                    "dangling_reference", f"{path}.target", f"no earlier feature '{value}'"
+                )
             resolved[key] = value
         elif key == "positions":
             resolved[key] = [[x * scale, y * scale] for x, y in value]
@@ -79,7 +83,8 @@ def _size(value, dimensions, scale, path) -> float:
     size = float(value) * scale
     if not schema.MIN_SIZE_MM <= size <= schema.MAX_SIZE_MM:
         raise SpecError(
-            "size_out_of_range", path,
+            "size_out_of_range",
+            path,
             f"{size:g} mm is outside [{schema.MIN_SIZE_MM}, {schema.MAX_SIZE_MM:g}] mm",
         )
     return size

@@ -16,8 +16,12 @@ def artifact(make_job):
     job = make_job(JobStatus.COMPLETED)
     stored = put_object(b"solid part\n", "stl")
     return Artifact.objects.create(
-        job=job, kind="stl", storage_key=stored.key, size_bytes=stored.size_bytes,
-        sha256=stored.sha256, content_type="model/stl",
+        job=job,
+        kind="stl",
+        storage_key=stored.key,
+        size_bytes=stored.size_bytes,
+        sha256=stored.sha256,
+        content_type="model/stl",
         expires_at=timezone.now() + timedelta(days=7),
     )
 
@@ -32,7 +36,7 @@ def test_a_signed_link_downloads_the_file_with_a_readable_name(api, artifact):
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"solid part\n"
     assert response["Content-Type"] == "model/stl"
-    assert f'naturalcad-{str(artifact.job_id)[:8]}.stl' in response["Content-Disposition"]
+    assert f"naturalcad-{str(artifact.job_id)[:8]}.stl" in response["Content-Disposition"]
     assert expires - time.time() == pytest.approx(3600, abs=5)
 
 

@@ -32,7 +32,11 @@ def test_post_creates_a_queued_job_with_its_queue_entry_and_history(api):
     assert response["Location"] == f"/jobs/{body['id']}"
     assert body["status"] == "queued"
     assert (body["output_type"], body["mode"], body["spec"], body["error"]) == (
-        "3d_solid", "part", None, None)
+        "3d_solid",
+        "part",
+        None,
+        None,
+    )
     assert body["artifacts"] == []
     assert queue_entries() == 1
     steps = [e.details_json["to"] for e in AuditEvent.objects.filter(job_id=body["id"])]

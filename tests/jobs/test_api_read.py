@@ -17,8 +17,9 @@ def test_unknown_job_is_404_in_the_error_shape(api):
 def test_unknown_path_is_404_in_the_error_shape(api):
     response = api.get("/nothing-here")
     assert response.status_code == 404
-    assert response.json() == {"error": {"code": "not_found", "message": "No such resource.",
-                                         "details": {}}}
+    assert response.json() == {
+        "error": {"code": "not_found", "message": "No such resource.", "details": {}}
+    }
 
 
 def test_artifacts_are_empty_until_completed(api, make_job):
@@ -50,8 +51,11 @@ def test_health_reports_database_and_queue_counts(api, make_job):
     make_job(JobStatus.COMPLETED)
     response = api.get("/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok",
-                               "queue": {"queued": 2, "running": 1}}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "queue": {"queued": 2, "running": 1},
+    }
 
 
 @pytest.mark.django_db
@@ -75,8 +79,14 @@ def test_openapi_schema_lists_every_endpoint(api):
     response = api.get("/api/schema", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     paths = response.json()["paths"]
-    for path in ("/jobs", "/jobs/{job_id}", "/jobs/{job_id}/artifacts", "/jobs/{job_id}/cancel",
-                 "/health", "/spec/schema"):
+    for path in (
+        "/jobs",
+        "/jobs/{job_id}",
+        "/jobs/{job_id}/artifacts",
+        "/jobs/{job_id}/cancel",
+        "/health",
+        "/spec/schema",
+    ):
         assert path in paths
 
 

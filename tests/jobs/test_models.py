@@ -22,8 +22,12 @@ def test_transition_writes_one_audit_event_with_from_and_to(make_job):
 
 @pytest.mark.parametrize(
     ("start", "target"),
-    [(JobStatus.COMPLETED, JobStatus.RUNNING), (JobStatus.QUEUED, JobStatus.VALIDATED),
-     (JobStatus.CANCELED, JobStatus.COMPLETED), (JobStatus.SUBMITTED, JobStatus.RUNNING)],
+    [
+        (JobStatus.COMPLETED, JobStatus.RUNNING),
+        (JobStatus.QUEUED, JobStatus.VALIDATED),
+        (JobStatus.CANCELED, JobStatus.COMPLETED),
+        (JobStatus.SUBMITTED, JobStatus.RUNNING),
+    ],
 )
 def test_illegal_transition_raises_and_writes_nothing(make_job, start, target):
     job = make_job(start)
@@ -39,4 +43,8 @@ def test_fail_records_code_and_message(make_job):
     job = make_job(JobStatus.RUNNING)
     job.fail("geometry_timeout", "took too long")
     job.refresh_from_db()
-    assert (job.status, job.error_code, job.error_text) == ("failed", "geometry_timeout", "took too long")
+    assert (job.status, job.error_code, job.error_text) == (
+        "failed",
+        "geometry_timeout",
+        "took too long",
+    )

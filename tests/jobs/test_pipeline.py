@@ -7,14 +7,16 @@ from artifacts.models import Artifact
 from audit.models import AuditEvent
 from jobs import pipeline
 from jobs.models import JobStatus
-from naturalcad.geometry.build import GeometryError
-from tests.conftest import stl_bounds
+from naturalcad.geometry.errors import GeometryError
+from tests.conftest import stl_size
 
 pytestmark = pytest.mark.slow
 
 
 def statuses(job) -> list[str]:
-    return [e.details_json["to"] for e in AuditEvent.objects.filter(job=job, event_type="job.status")]
+    return [
+        e.details_json["to"] for e in AuditEvent.objects.filter(job=job, event_type="job.status")
+    ]
 
 
 def test_a_cube_job_completes_with_stored_files(make_job):
@@ -29,8 +31,7 @@ def test_a_cube_job_completes_with_stored_files(make_job):
     stl = default_storage.open(artifacts["stl"].storage_key).read()
     assert hashlib.sha256(stl).hexdigest() == artifacts["stl"].sha256
     assert len(stl) == artifacts["stl"].size_bytes
-    low, high = stl_bounds(stl)
-    assert [h - lo for lo, h in zip(low, high)] == pytest.approx([40, 40, 40], abs=1e-3)
+    assert stl_size(stl) == pytest.approx([40, 40, 40], abs=1e-3)
     assert default_storage.open(artifacts["step"].storage_key).read().startswith(b"ISO-10303-21")
 
 

@@ -15,16 +15,27 @@ def features(prompt: str) -> list[dict]:
         ("a 2 inch cube", {"feature_type": "box", "length": 50.8, "width": 50.8, "height": 50.8}),
         ("box 3 x 2 x 1 cm", {"feature_type": "box", "length": 30, "width": 20, "height": 10}),
         ("block 60 by 40 by 20", {"feature_type": "box", "length": 60, "width": 40, "height": 20}),
-        ("cylinder 20 mm diameter 30 mm tall", {"feature_type": "cylinder", "diameter": 20, "height": 30}),
+        (
+            "cylinder 20 mm diameter 30 mm tall",
+            {"feature_type": "cylinder", "diameter": 20, "height": 30},
+        ),
         ("rod 10mm dia 200mm long", {"feature_type": "cylinder", "diameter": 10, "height": 200}),
-        ("a cylinder with radius 5 and height 12",
-         {"feature_type": "cylinder", "diameter": 10, "height": 12}),
-        ("a tube OD 20 ID 10 length 40",
-         {"feature_type": "tube", "outer_diameter": 20, "inner_diameter": 10, "height": 40}),
-        ("a spacer 12 mm OD, 6.5 mm ID, 8 mm long",
-         {"feature_type": "tube", "outer_diameter": 12, "inner_diameter": 6.5, "height": 8}),
-        ("a pipe 30mm diameter with 2 mm wall, 100 mm long",
-         {"feature_type": "tube", "outer_diameter": 30, "inner_diameter": 26, "height": 100}),
+        (
+            "a cylinder with radius 5 and height 12",
+            {"feature_type": "cylinder", "diameter": 10, "height": 12},
+        ),
+        (
+            "a tube OD 20 ID 10 length 40",
+            {"feature_type": "tube", "outer_diameter": 20, "inner_diameter": 10, "height": 40},
+        ),
+        (
+            "a spacer 12 mm OD, 6.5 mm ID, 8 mm long",
+            {"feature_type": "tube", "outer_diameter": 12, "inner_diameter": 6.5, "height": 8},
+        ),
+        (
+            "a pipe 30mm diameter with 2 mm wall, 100 mm long",
+            {"feature_type": "tube", "outer_diameter": 30, "inner_diameter": 26, "height": 100},
+        ),
     ],
 )
 def test_everyday_bodies(prompt, expected):

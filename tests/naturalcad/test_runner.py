@@ -1,15 +1,20 @@
 import pytest
 
 from naturalcad.geometry import runner
-from naturalcad.geometry.build import GeometryError
-from tests.conftest import stl_bounds
+from naturalcad.geometry.errors import GeometryError
+from tests.conftest import stl_size
 
 pytestmark = pytest.mark.slow
 
 
 def spec(*features) -> dict:
-    return {"spec_version": "1.1", "mode": "part", "output_type": "3d_solid", "units": "mm",
-            "geometry": {"features": list(features)}}
+    return {
+        "spec_version": "1.1",
+        "mode": "part",
+        "output_type": "3d_solid",
+        "units": "mm",
+        "geometry": {"features": list(features)},
+    }
 
 
 BOX = {"name": "body", "feature_type": "box", "length": 30, "width": 20, "height": 10}
@@ -18,8 +23,7 @@ BOX = {"name": "body", "feature_type": "box", "length": 30, "width": 20, "height
 def test_the_child_builds_and_returns_every_file():
     files = runner.build_files(spec(BOX), timeout=60, memory_mb=2048)
     assert set(files) == {"stl", "step", "glb"}
-    low, high = stl_bounds(files["stl"])
-    assert [h - lo for lo, h in zip(low, high)] == pytest.approx([30, 20, 10], abs=1e-3)
+    assert stl_size(files["stl"]) == pytest.approx([30, 20, 10], abs=1e-3)
     assert files["glb"][:4] == b"glTF"
 
 

@@ -4,8 +4,14 @@ from naturalcad.spec.validate import SpecError, validate_spec
 
 
 def spec(features, **extra) -> dict:
-    return {"spec_version": "1.1", "mode": "part", "output_type": "3d_solid", "units": "mm",
-            "geometry": {"features": features}, **extra}
+    return {
+        "spec_version": "1.1",
+        "mode": "part",
+        "output_type": "3d_solid",
+        "units": "mm",
+        "geometry": {"features": features},
+        **extra,
+    }
 
 
 BOX = {"name": "body", "feature_type": "box", "length": 30, "width": 20, "height": 10}
@@ -22,7 +28,11 @@ def test_sizes_are_resolved_to_millimetres_through_dimensions():
 @pytest.mark.parametrize(
     ("document", "code", "path"),
     [
-        (spec([{**BOX, "feature_type": "teapot"}]), "spec_invalid", "$.geometry.features[0].feature_type"),
+        (
+            spec([{**BOX, "feature_type": "teapot"}]),
+            "spec_invalid",
+            "$.geometry.features[0].feature_type",
+        ),
         (spec([{**BOX, "length": float("nan")}]), "spec_invalid", "$.geometry.features[0].length"),
         (spec([{**BOX, "length": float("inf")}]), "spec_invalid", "$.geometry.features[0].length"),
         (spec([{**BOX, "length": 0.001}]), "size_out_of_range", "$.geometry.features[0].length"),
@@ -31,10 +41,27 @@ def test_sizes_are_resolved_to_millimetres_through_dimensions():
         (spec([{**BOX, "length": True}]), "spec_invalid", "$.geometry.features[0].length"),
         (spec([{**BOX, "code": "import os"}]), "spec_invalid", "$.geometry.features[0]"),
         (spec([BOX, BOX]), "duplicate_name", "$.geometry.features[1].name"),
-        (spec([{"name": "h", "feature_type": "hole", "diameter": 3, "positions": [[0, 0]]}]),
-         "no_body", "$.geometry.features"),
-        (spec([BOX, {"name": "h", "feature_type": "hole", "diameter": 3, "positions": [[0, 0]],
-                     "target": "ghost"}]), "dangling_reference", "$.geometry.features[1].target"),
+        (
+            spec([{"name": "h", "feature_type": "hole", "diameter": 3, "positions": [[0, 0]]}]),
+            "no_body",
+            "$.geometry.features",
+        ),
+        (
+            spec(
+                [
+                    BOX,
+                    {
+                        "name": "h",
+                        "feature_type": "hole",
+                        "diameter": 3,
+                        "positions": [[0, 0]],
+                        "target": "ghost",
+                    },
+                ]
+            ),
+            "dangling_reference",
+            "$.geometry.features[1].target",
+        ),
         (spec([]), "spec_invalid", "$.geometry.features"),
         ({**spec([BOX]), "spec_version": "0.9"}, "spec_invalid", "$.spec_version"),
         ({**spec([BOX]), "units": "furlong"}, "spec_invalid", "$.units"),

@@ -16,7 +16,9 @@ class Command(BaseCommand):
         source.add_argument("--prompt", help="a sentence describing the part")
         source.add_argument("--spec", type=Path, help="a compositional spec as JSON")
         parser.add_argument("--out", type=Path, required=True, help="folder for the files")
-        parser.add_argument("--output-type", default=OutputType.SOLID.value, choices=OutputType.values)
+        parser.add_argument(
+            "--output-type", default=OutputType.SOLID.value, choices=OutputType.values
+        )
         parser.add_argument("--mode", default="part", choices=["part", "assembly", "sketch"])
 
     def handle(self, *args, **options):
