@@ -12,13 +12,16 @@ from django.utils import timezone
 
 from artifacts.models import CONTENT_TYPES, Artifact
 from artifacts.storage import StoredObject, delete_unreferenced, put_object
+from audit.models import AuditEvent
 from jobs.models import Job, JobStatus
+from jobs.queue import MAX_STALLED_RETRIES
 from naturalcad.geometry import runner
 from naturalcad.geometry.errors import GeometryError
 from naturalcad.interpret.rules import PromptNotUnderstood, interpret
 from naturalcad.spec.validate import SpecError, validate_spec
 
 logger = logging.getLogger(__name__)
+STALLED_REASON = "worker_lost"
 
 
 class JobFailure(Exception):
@@ -104,6 +107,19 @@ def _attach(job: Job, stored: dict[str, StoredObject]) -> None:
         )
         for kind, obj in stored.items()
     )
+
+
+@transaction.atomic
+def requeue_stalled(job_id: str) -> None:
+    """The worker running this job died; queue it again, or fail it if that keeps happening."""
+    job = Job.objects.select_for_update().filter(id=job_id).first()
+    if job is None or job.status != JobStatus.RUNNING:
+        return
+    lost = AuditEvent.objects.filter(job=job, details_json__reason=STALLED_REASON).count()
+    if lost >= MAX_STALLED_RETRIES:
+        job.fail("worker_lost", "The build lost its worker repeatedly; please retry later.")
+    else:
+        job.transition(JobStatus.QUEUED, reason=STALLED_REASON)
 
 
 @transaction.atomic
