@@ -1,7 +1,10 @@
-"""The storage layout and the signed links: the one place that knows where files live.
+"""The storage layout, the object lifecycle and the download links: the one place that knows
+where files live.
 
-Objects are content-addressed (`objects/ab/abcdef….stl`), so the same bytes are
-stored once however many jobs produce them, and a re-upload of the same key is harmless.
+Objects are content-addressed (`objects/ab/abcdef….stl`): the same bytes are stored once
+however many jobs produce them, and a re-upload of a key is harmless. Whoever attaches rows
+to a key, or deletes a key, first takes that key's advisory lock in the same transaction, so
+a purge never deletes an object that a job is about to point to.
 """
 
 import hashlib
@@ -12,8 +15,12 @@ from django.conf import settings
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
 
 from artifacts.models import Artifact
+from naturalcad.storage_settings import LOCAL_BACKEND
 
 _SALT = "naturalcad.artifact-link"
 
@@ -25,41 +32,97 @@ class StoredObject:
     sha256: str
 
 
+class StorageUnavailable(Exception):
+    """The object store failed even after the client's retries."""
+
+
 def object_key(sha256: str, extension: str) -> str:
     return f"objects/{sha256[:2]}/{sha256}.{extension}"
 
 
-def put_object(data: bytes, extension: str) -> StoredObject:
+def describe(data: bytes, extension: str) -> StoredObject:
     digest = hashlib.sha256(data).hexdigest()
-    key = object_key(digest, extension)
-    if not default_storage.exists(key):
-        saved = default_storage.save(key, ContentFile(data))
-        if saved != key:  # a concurrent writer won the race; the bytes are identical
-            default_storage.delete(saved)
-    return StoredObject(key=key, size_bytes=len(data), sha256=digest)
+    return StoredObject(key=object_key(digest, extension), size_bytes=len(data), sha256=digest)
 
 
-def delete_unreferenced(keys: list[str]) -> None:
-    """Remove objects that no Artifact row points to (cleanup after a failed job)."""
-    referenced = set(
-        Artifact.objects.filter(storage_key__in=keys).values_list("storage_key", flat=True)
+def put_object(data: bytes, extension: str) -> StoredObject:
+    """Store bytes under their hash unless they are there already; idempotent."""
+    stored = describe(data, extension)
+    try:
+        if not default_storage.exists(stored.key):
+            saved = default_storage.save(stored.key, ContentFile(data))
+            if saved != stored.key:  # local storage renames on a race; the bytes are equal
+                default_storage.delete(saved)
+    except Exception as exc:  # botocore and OS errors alike, after boto's own retries
+        raise StorageUnavailable(f"could not store {stored.key}: {exc}") from exc
+    return stored
+
+
+def lock_keys(keys) -> None:
+    """Serialize attach and delete per object key until the end of the transaction."""
+    with connection.cursor() as cursor:
+        for key in sorted(set(keys)):  # a fixed order cannot deadlock
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+
+
+def referenced_keys(keys, *, unexpired_only: bool = False) -> set[str]:
+    rows = Artifact.objects.filter(storage_key__in=list(keys))
+    if unexpired_only:
+        rows = rows.filter(expires_at__gt=timezone.now())
+    return set(rows.values_list("storage_key", flat=True))
+
+
+def delete_unreferenced(keys, *, unexpired_only: bool = False) -> list[str]:
+    """Delete the objects no row points to; call inside a transaction. Returns what went."""
+    keys = set(keys)
+    lock_keys(keys)
+    doomed = sorted(keys - referenced_keys(keys, unexpired_only=unexpired_only))
+    for key in doomed:
+        try:
+            default_storage.delete(key)
+        except Exception as exc:
+            raise StorageUnavailable(f"could not delete {key}: {exc}") from exc
+    return doomed
+
+
+def is_local() -> bool:
+    return settings.STORAGES["default"]["BACKEND"] == LOCAL_BACKEND
+
+
+def download_url(artifact: Artifact, request) -> tuple[str, int]:
+    """A URL that expires, and the epoch second at which it does."""
+    if is_local():
+        token, expires = sign_link(artifact)
+        return request.build_absolute_uri(reverse("artifact-download", args=[token])), expires
+    seconds = _link_seconds(artifact, time.time())
+    url = default_storage.url(
+        artifact.storage_key,
+        expire=seconds,
+        parameters={
+            "ResponseContentDisposition": f'attachment; filename="{artifact.download_name}"',
+            "ResponseContentType": artifact.content_type,
+        },
     )
-    for key in set(keys) - referenced:
-        default_storage.delete(key)
+    return url, int(time.time()) + seconds
+
+
+def _link_seconds(artifact: Artifact, now: float) -> int:
+    """The link lifetime, never past the file's own retention."""
+    remaining = artifact.expires_at.timestamp() - now
+    return max(1, int(min(settings.ARTIFACT_URL_TTL_SECONDS, remaining)))
+
+
+def sign_link(artifact: Artifact, now: float | None = None) -> tuple[str, int]:
+    """A token for the local download view, and the epoch second at which it expires."""
+    now = time.time() if now is None else now
+    expires = int(now) + _link_seconds(artifact, now)
+    return signing.dumps({"a": str(artifact.id), "e": expires}, salt=_SALT, compress=True), expires
 
 
 class LinkError(Exception):
     def __init__(self, code: str, message: str):
         super().__init__(message)
         self.code = code
-
-
-def sign_link(artifact: Artifact, now: float | None = None) -> tuple[str, int]:
-    """Return a token for the download view and the epoch second at which it expires."""
-    now = time.time() if now is None else now
-    expires = int(min(now + settings.ARTIFACT_URL_TTL_SECONDS, artifact.expires_at.timestamp()))
-    payload = {"a": str(artifact.id), "e": expires}
-    return signing.dumps(payload, salt=_SALT, compress=True), expires
 
 
 def read_link(token: str, now: float | None = None) -> Artifact:
@@ -71,7 +134,7 @@ def read_link(token: str, now: float | None = None) -> Artifact:
         raise LinkError(
             "link_expired", "This download link has expired; ask the API for a new one."
         )
-    artifact = Artifact.objects.filter(id=payload["a"]).first()
+    artifact = Artifact.objects.filter(id=payload["a"], expires_at__gt=timezone.now()).first()
     if artifact is None:
         raise LinkError("link_expired", "This file is no longer stored.")
     return artifact

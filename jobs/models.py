@@ -75,6 +75,10 @@ class Job(models.Model):
     model_info_json = models.JSONField(default=dict, blank=True)
     # NULL, not "", for "no key": the unique constraint must ignore keyless jobs.
     idempotency_key = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
+    canonical_signature = models.CharField(max_length=64, blank=True, default="")
+    reused_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reused_by"
+    )
     request_fingerprint = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
@@ -90,6 +94,12 @@ class Job(models.Model):
                 fields=["client_session_id", "-created_at"], name="job_session_recent_idx"
             ),
             models.Index(fields=["ip_hash", "-created_at"], name="job_ip_recent_idx"),
+            # Reuse looks for a completed job that built the same part.
+            models.Index(
+                fields=["canonical_signature", "-created_at"],
+                name="job_completed_signature_idx",
+                condition=models.Q(status="completed"),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

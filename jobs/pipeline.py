@@ -11,13 +11,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from artifacts.models import CONTENT_TYPES, Artifact
-from artifacts.storage import StoredObject, delete_unreferenced, put_object
-from audit.models import AuditEvent
+from artifacts.storage import (
+    StorageUnavailable,
+    StoredObject,
+    delete_unreferenced,
+    describe,
+    lock_keys,
+    put_object,
+)
+from audit.models import AuditEvent, record
 from jobs.models import Job, JobStatus
 from jobs.queue import MAX_STALLED_RETRIES
 from naturalcad.geometry import runner
 from naturalcad.geometry.errors import GeometryError
 from naturalcad.interpret.rules import PromptNotUnderstood, interpret
+from naturalcad.spec.signature import canonical_signature
 from naturalcad.spec.validate import SpecError, validate_spec
 
 logger = logging.getLogger(__name__)
@@ -37,9 +45,9 @@ def run_job(job_id: str) -> None:
         return
     try:
         spec = derive_spec(job.prompt, job.output_type, job.mode)
-        _save_spec(job, spec)
-        files = build_isolated(spec)
-        _complete(job.id, files)
+        signature = _save_spec(job, spec)
+        if not reuse_completed(job.id, signature):
+            _complete(job.id, build_isolated(spec))
     except JobFailure as failure:
         _fail(job.id, failure.code, failure.message)
     except Exception:
@@ -75,26 +83,71 @@ def _start(job_id: str) -> Job | None:
     return job
 
 
-def _save_spec(job: Job, spec: dict) -> None:
-    Job.objects.filter(id=job.id).update(spec_json=spec, updated_at=timezone.now())
+def _save_spec(job: Job, spec: dict) -> str:
+    signature = canonical_signature(spec)
+    spec["dedupe"] = {**spec.get("dedupe", {}), "canonical_signature": signature}
+    Job.objects.filter(id=job.id).update(
+        spec_json=spec, canonical_signature=signature, updated_at=timezone.now()
+    )
+    return signature
+
+
+def reuse_completed(job_id, signature: str) -> bool:
+    """Complete from the files of a job that built the same part, if they are still kept."""
+    source = (
+        Job.objects.filter(status=JobStatus.COMPLETED, canonical_signature=signature)
+        .exclude(id=job_id)
+        .order_by("-created_at")
+        .first()
+    )
+    if source is None:
+        return False
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(id=job_id)
+        lock_keys(source.artifacts.values_list("storage_key", flat=True))
+        keep_until = timezone.now() + timedelta(hours=settings.REUSE_MIN_REMAINING_HOURS)
+        shared = list(source.artifacts.all())  # read again now that purges must wait
+        if job.status != JobStatus.RUNNING or not shared:
+            return job.status != JobStatus.RUNNING
+        if any(artifact.expires_at <= keep_until for artifact in shared):
+            return False
+        _attach(job, {a.kind: StoredObject(a.storage_key, a.size_bytes, a.sha256) for a in shared})
+        job.reused_from = source
+        record("job.reused", job=job, source=str(source.id), signature=signature)
+        job.transition(JobStatus.COMPLETED, reused_from=str(source.id))
+    return True
 
 
 def _complete(job_id, files: dict[str, bytes]) -> None:
-    stored = {kind: put_object(data, kind) for kind, data in files.items()}
+    keys = [describe(data, kind).key for kind, data in files.items()]
     try:
         with transaction.atomic():
             job = Job.objects.select_for_update().get(id=job_id)
-            if job.status != JobStatus.RUNNING:  # canceled while building
-                transaction.set_rollback(True)
-            else:
-                _attach(job, stored)
-                job.transition(JobStatus.COMPLETED, artifacts=sorted(stored))
+            if job.status != JobStatus.RUNNING:  # canceled while building: keep nothing
+                return
+            lock_keys(keys)  # a purge cannot delete these objects until the rows commit
+            stored = {kind: put_object(data, kind) for kind, data in files.items()}
+            _attach(job, stored)
+            job.transition(JobStatus.COMPLETED, artifacts=sorted(stored))
+    except StorageUnavailable as exc:
+        message = "The file store is unavailable; please retry."
+        raise JobFailure("storage_unavailable", message) from exc
     finally:
-        delete_unreferenced([obj.key for obj in stored.values()])
+        _discard_unreferenced(keys)
+
+
+def _discard_unreferenced(keys) -> None:
+    """Best effort: an object of a failed or canceled job that no row uses goes away."""
+    try:
+        with transaction.atomic():
+            delete_unreferenced(keys)
+    except StorageUnavailable:
+        logger.warning("could not remove unreferenced objects %s; a re-upload reuses them", keys)
 
 
 def _attach(job: Job, stored: dict[str, StoredObject]) -> None:
-    expires_at = timezone.now() + timedelta(days=settings.ARTIFACT_RETENTION_DAYS)
+    now = timezone.now()
+    retention = settings.ARTIFACT_RETENTION_DAYS_BY_KIND
     Artifact.objects.bulk_create(
         Artifact(
             job=job,
@@ -103,7 +156,7 @@ def _attach(job: Job, stored: dict[str, StoredObject]) -> None:
             size_bytes=obj.size_bytes,
             sha256=obj.sha256,
             content_type=CONTENT_TYPES[kind],
-            expires_at=expires_at,
+            expires_at=now + timedelta(days=retention[kind]),
         )
         for kind, obj in stored.items()
     )

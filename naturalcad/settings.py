@@ -6,6 +6,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from naturalcad.env import env_bool, env_int, env_list, env_str
+from naturalcad.storage_settings import build_storages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("NATURALCAD_DATA_DIR", str(BASE_DIR / ".data")))
@@ -86,10 +87,6 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
-}
 WHITENOISE_USE_FINDERS = DEBUG
 
 REST_FRAMEWORK = {
@@ -118,7 +115,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"procrastinate.blueprints": {"level": "WARNING"}},
+    "loggers": {
+        "procrastinate.blueprints": {"level": "WARNING"},
+        "procrastinate.periodic": {"level": "WARNING"},
+    },
 }
 
 # Limits of the public contract and of the geometry sandbox.
@@ -129,6 +129,16 @@ GEOMETRY_TIMEOUT_SECONDS = env_int("GEOMETRY_TIMEOUT_SECONDS", 60, minimum=1, ma
 GEOMETRY_MEMORY_MB = env_int("GEOMETRY_MEMORY_MB", 2048, minimum=256)
 ARTIFACT_URL_TTL_SECONDS = env_int("ARTIFACT_URL_TTL_SECONDS", 3600, minimum=60)
 ARTIFACT_RETENTION_DAYS = env_int("ARTIFACT_RETENTION_DAYS", 7, minimum=1)
+# Per-kind overrides, e.g. ARTIFACT_RETENTION_DAYS_PNG=30.
+ARTIFACT_RETENTION_DAYS_BY_KIND = {
+    kind: env_int(f"ARTIFACT_RETENTION_DAYS_{kind.upper()}", ARTIFACT_RETENTION_DAYS, minimum=1)
+    for kind in ("stl", "step", "glb", "png", "dxf", "svg", "log")
+}
+# A completed job is reused only if its files outlive this margin (hours).
+REUSE_MIN_REMAINING_HOURS = env_int("REUSE_MIN_REMAINING_HOURS", 1, minimum=0)
+RETENTION_CRON = env_str("RETENTION_CRON", "17 3 * * *")
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 90, minimum=1)
+STORAGES = build_storages(ARTIFACT_URL_TTL_SECONDS)
 # Client IPs are stored only as HMAC-SHA256 under this key.
 IP_HASH_KEY = env_str("IP_HASH_KEY") or SECRET_KEY
 

@@ -2,14 +2,18 @@ import os
 import struct
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 from urllib.parse import quote
 
+import boto3
 import pytest
 from django.db import connection
+from moto.server import ThreadedMotoServer
 from rest_framework.test import APIClient
 
 from jobs.models import Job, JobStatus
+from naturalcad.storage_settings import build_storages
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,10 +65,59 @@ def database_url() -> str:
 
 
 @pytest.fixture
-def subprocess_env(media_root) -> dict[str, str]:
+def storage_env() -> dict[str, str]:
+    """Environment that selects the artifact storage; the s3 fixture fills it."""
+    return {}
+
+
+@pytest.fixture
+def subprocess_env(media_root, storage_env) -> dict[str, str]:
     env = dict(os.environ)
     env.update(DATABASE_URL=database_url(), MEDIA_ROOT=str(media_root), DEBUG="true")
+    env.update(storage_env)
     return env
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A local S3-compatible server (moto's server mode) over real HTTP on loopback."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+S3_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test-key", "AWS_SECRET_ACCESS_KEY": "test-secret"}
+
+
+@pytest.fixture
+def s3(s3_server, settings, monkeypatch, storage_env):
+    """Artifacts go to a fresh private bucket, configured as on Fly (Tigris's variable names)."""
+    bucket = f"naturalcad-{uuid.uuid4().hex[:12]}"
+    storage_env.update(
+        BUCKET_NAME=bucket,
+        AWS_ENDPOINT_URL_S3=s3_server,
+        AWS_REGION="us-east-1",
+        AWS_S3_ADDRESSING_STYLE="path",
+        **S3_CREDENTIALS,
+    )
+    for name, value in storage_env.items():
+        monkeypatch.setenv(name, value)
+    client = boto3.client("s3", endpoint_url=s3_server, region_name="us-east-1")
+    client.create_bucket(Bucket=bucket)
+    settings.STORAGES = build_storages(settings.ARTIFACT_URL_TTL_SECONDS)
+    return S3Bucket(client, bucket)
+
+
+class S3Bucket:
+    def __init__(self, client, name: str):
+        self.client = client
+        self.name = name
+
+    def object_keys(self) -> set[str]:
+        listing = self.client.list_objects_v2(Bucket=self.name)
+        return {item["Key"] for item in listing.get("Contents", [])}
 
 
 @pytest.fixture

@@ -3,12 +3,12 @@ import unicodedata
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from artifacts.models import Artifact
-from artifacts.storage import sign_link
+from artifacts.storage import download_url
 from jobs.models import Job, Mode, OutputType
 
 
@@ -69,14 +69,12 @@ class ArtifactSerializer(serializers.ModelSerializer):
     def _link(self, artifact) -> tuple[str, int]:
         cache = self.context.setdefault("links", {})
         if artifact.id not in cache:
-            cache[artifact.id] = sign_link(artifact)
+            cache[artifact.id] = download_url(artifact, self.context["request"])
         return cache[artifact.id]
 
     def get_url(self, artifact) -> str:
-        token, _ = self._link(artifact)
-        return self.context["request"].build_absolute_uri(
-            reverse("artifact-download", args=[token])
-        )
+        url, _ = self._link(artifact)
+        return url
 
     @extend_schema_field(serializers.DateTimeField())
     def get_expires_at(self, artifact) -> str:
@@ -90,7 +88,8 @@ def completed_artifacts(job: Job, context: dict) -> list:
     """Artifacts are shown only once the job is completed (and never after it expires)."""
     if job.status != "completed":
         return []
-    return ArtifactSerializer(job.artifacts.all(), many=True, context=context).data
+    live = job.artifacts.filter(expires_at__gt=timezone.now())
+    return ArtifactSerializer(live, many=True, context=context).data
 
 
 class JobErrorSerializer(serializers.Serializer):
@@ -108,6 +107,7 @@ class JobSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "status",
+            "reused_from",
             "prompt",
             "output_type",
             "mode",
