@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint format clean
+.PHONY: install run test lint format bench clean
 
 install: $(STAMP)
 
@@ -29,6 +29,9 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
+
+bench: $(STAMP)
+	$(PY) -m naturalcad.stack exec -- $(PY) bench/reuse.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
