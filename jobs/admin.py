@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
+from django.utils import timezone
 
 from artifacts.models import Artifact
-from jobs import services
+from audit.models import record
+from jobs import access, services
 from jobs.api.errors import ApiError
-from jobs.models import Job, JobStatus
+from jobs.models import ApiKey, Block, BlockKind, Job, JobStatus
 
 
 class ArtifactInline(admin.TabularInline):
@@ -28,7 +30,7 @@ class JobAdmin(admin.ModelAdmin):
     search_fields = ["id", "normalized_prompt", "client_session_id", "ip_hash"]
     readonly_fields = [f.name for f in Job._meta.fields]
     inlines = [ArtifactInline]
-    actions = ["cancel", "retry"]
+    actions = ["cancel", "retry", "block_clients"]
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -43,14 +45,87 @@ class JobAdmin(admin.ModelAdmin):
         for job in queryset:
             try:
                 services.cancel_job(job.id)
-                done += 1
             except ApiError:
                 continue
+            record("moderation.cancel", job=job, by=request.user.get_username())
+            done += 1
         self.message_user(request, f"Canceled {done} job(s).", messages.SUCCESS)
+
+    @admin.action(description="Block the clients (IP hashes) of selected jobs")
+    def block_clients(self, request, queryset):
+        hashes = {job.ip_hash for job in queryset if job.ip_hash}
+        for ip_hash in hashes:
+            Block.objects.create(
+                kind=BlockKind.IP_HASH,
+                value=ip_hash,
+                reason="blocked from jobs",
+                created_by=request.user.get_username(),
+            )
+            record(
+                "moderation.block",
+                kind=BlockKind.IP_HASH,
+                value=ip_hash,
+                by=request.user.get_username(),
+            )
+        self.message_user(request, f"Blocked {len(hashes)} client(s).", messages.SUCCESS)
 
     @admin.action(description="Retry selected failed or canceled jobs")
     def retry(self, request, queryset):
         jobs = [j for j in queryset if j.can_become(JobStatus.QUEUED) and j.is_final]
         for job in jobs:
             services.requeue_job(job, by=request.user.get_username())
+            record("moderation.retry", job=job, by=request.user.get_username())
         self.message_user(request, f"Re-queued {len(jobs)} job(s).", messages.SUCCESS)
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    list_display = ["name", "prefix", "tier", "rates", "created_at", "revoked_at"]
+    list_filter = ["tier"]
+    readonly_fields = ["prefix", "created_at", "revoked_at"]
+    fields = ["name", "tier", "rates", "prefix", "created_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            raw, obj.key_hash = access.new_api_key()
+            obj.prefix = raw[:10]
+            self.message_user(request, f"The new key, shown only now: {raw}", messages.WARNING)
+        super().save_model(request, obj, form, change)
+        record(
+            "moderation.api_key_saved", key=obj.id, tier=obj.tier, by=request.user.get_username()
+        )
+
+    @admin.action(description="Revoke selected keys")
+    def revoke(self, request, queryset):
+        for key in queryset.filter(revoked_at__isnull=True):
+            key.revoked_at = timezone.now()
+            key.save(update_fields=["revoked_at", "updated_at"])
+            record("moderation.api_key_revoked", key=key.id, by=request.user.get_username())
+
+
+@admin.register(Block)
+class BlockAdmin(admin.ModelAdmin):
+    list_display = ["kind", "short_value", "reason", "expires_at", "created_by", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["value", "reason"]
+    readonly_fields = ["created_by", "created_at"]
+
+    @admin.display(description="value")
+    def short_value(self, block) -> str:
+        return block.value[:16]
+
+    def save_model(self, request, obj, form, change):
+        obj.created_by = obj.created_by or request.user.get_username()
+        super().save_model(request, obj, form, change)
+        record(
+            "moderation.block",
+            kind=obj.kind,
+            value=obj.value,
+            reason=obj.reason,
+            by=request.user.get_username(),
+        )
+
+    def delete_model(self, request, obj):
+        record("moderation.unblock", kind=obj.kind, value=obj.value, by=request.user.get_username())
+        super().delete_model(request, obj)

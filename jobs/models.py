@@ -76,6 +76,9 @@ class Job(models.Model):
     # NULL, not "", for "no key": the unique constraint must ignore keyless jobs.
     idempotency_key = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
     canonical_signature = models.CharField(max_length=64, blank=True, default="")
+    api_key = models.ForeignKey(
+        "jobs.ApiKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
+    )
     reused_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reused_by"
     )
@@ -136,3 +139,70 @@ class Job(models.Model):
         self.error_code = code
         self.error_text = message
         self.transition(S.FAILED, code=code)
+
+
+class Tier(models.TextChoices):
+    ANONYMOUS = "anonymous"
+    SPACE = "space"  # the Hugging Face Space: may speak for the end user behind it
+    TRUSTED = "trusted"
+
+
+class ApiKey(models.Model):
+    """A client key; only its SHA-256 is stored (keys are 32 random bytes, not guessable)."""
+
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, help_text="The first characters, to recognise it.")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    tier = models.CharField(max_length=16, choices=Tier.choices[1:], default=Tier.TRUSTED)
+    rates = models.CharField(
+        max_length=100,
+        blank=True,
+        default="",
+        help_text="Overrides the tier's limits, e.g. '60/m,2000/d'. Empty: the tier's default.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API key"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…, {self.tier})"
+
+
+class BlockKind(models.TextChoices):
+    IP_HASH = "ip_hash"
+    SESSION = "session"
+    API_KEY = "api_key"
+
+
+class Block(models.Model):
+    kind = models.CharField(max_length=16, choices=BlockKind.choices)
+    value = models.CharField(max_length=64, help_text="An ip_hash, a session id or an API key id.")
+    reason = models.CharField(max_length=200)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: until removed.")
+    created_by = models.CharField(max_length=150, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "value"], name="block_kind_value_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}={self.value[:12]}: {self.reason}"
+
+
+class RateLimitCounter(models.Model):
+    """One fixed-window counter of django-ratelimit, kept by `jobs.ratelimit_cache`."""
+
+    key = models.CharField(max_length=250, primary_key=True)
+    count = models.BigIntegerField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "rate_limits"
+        indexes = [models.Index(fields=["expires_at"], name="rate_limit_expiry_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.count}"

@@ -1,16 +1,16 @@
 """Business rules for creating and changing jobs; the views and tasks stay thin."""
 
 import hashlib
-import hmac
 import json
 import re
 import unicodedata
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 
 from audit.models import record
+from jobs import access
+from jobs.access import Client
 from jobs.api.errors import ApiError
 from jobs.models import Job, JobStatus
 
@@ -20,18 +20,11 @@ def normalize_prompt(prompt: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def hash_ip(ip: str | None) -> str:
-    """HMAC-SHA256 under a secret: a plain hash of an IPv4 address is reversible by brute force."""
-    if not ip:
-        return ""
-    return hmac.new(settings.IP_HASH_KEY.encode(), ip.encode(), hashlib.sha256).hexdigest()
-
-
 def fingerprint(data: dict) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def submit_job(data: dict, *, ip_hash: str, idempotency_key: str | None) -> tuple[Job, bool]:
+def submit_job(data: dict, *, client: Client, idempotency_key: str | None) -> tuple[Job, bool]:
     """Create, validate and queue a job in one transaction; return (job, created).
 
     A repeated Idempotency-Key with the same body returns the first job.
@@ -43,7 +36,11 @@ def submit_job(data: dict, *, ip_hash: str, idempotency_key: str | None) -> tupl
             return existing, False
     try:
         with transaction.atomic():
-            return _create_and_queue(data, ip_hash, idempotency_key, request_fingerprint), True
+            unfinished = access.unfinished_over_cap(client)
+            if unfinished is None:
+                job = _create_and_queue(data, client, idempotency_key, request_fingerprint)
+                return job, True
+        access.refuse_unfinished(client, unfinished)
     except IntegrityError:
         if not idempotency_key:
             raise
@@ -62,7 +59,7 @@ def _replay(key: str, request_fingerprint: str) -> Job | None:
     return job
 
 
-def _create_and_queue(data, ip_hash, idempotency_key, request_fingerprint) -> Job:
+def _create_and_queue(data, client: Client, idempotency_key, request_fingerprint) -> Job:
     from jobs.tasks import build_job
 
     job = Job.objects.create(
@@ -72,10 +69,12 @@ def _create_and_queue(data, ip_hash, idempotency_key, request_fingerprint) -> Jo
         mode=data["mode"],
         client_session_id=data.get("session_id", ""),
         client_meta_json=data.get("client") or {},
-        ip_hash=ip_hash,
+        ip_hash=client.ip_hash,
+        api_key=client.api_key,
         idempotency_key=idempotency_key or None,
         request_fingerprint=request_fingerprint,
     )
+    record("access.granted", job=job, **client.audit)
     record("job.status", job=job, **{"from": None, "to": job.status})
     job.transition(JobStatus.VALIDATED)
     job.transition(JobStatus.QUEUED)

@@ -7,6 +7,7 @@ from procrastinate.contrib.django import app
 
 from jobs import pipeline
 from jobs.queue import BUILD_QUEUE, BUILD_TASK, MAINTENANCE_QUEUE, STALLED_AFTER_SECONDS
+from jobs.ratelimit_cache import cull_expired
 
 
 @app.task(name=BUILD_TASK, queue=BUILD_QUEUE)
@@ -44,3 +45,12 @@ def _kwargs(queue_job) -> dict:
 )
 async def retry_stalled_builds(context, timestamp: int) -> None:
     await retry_stalled(context.app.job_manager)
+
+
+@app.periodic(cron="7 * * * *")
+@app.task(
+    name="jobs.cull_rate_limits", queue=MAINTENANCE_QUEUE, queueing_lock="jobs.cull_rate_limits"
+)
+def cull_rate_limits(timestamp: int) -> None:
+    """Expired rate-limit counters are dead weight; drop them hourly."""
+    cull_expired()

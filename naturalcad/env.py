@@ -5,6 +5,7 @@ so a typo in a deployment fails loudly instead of silently using a default.
 """
 
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -47,3 +48,21 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_choice(name: str, default: str, choices: list[str]) -> str:
+    value = (os.environ.get(name) or default).strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of {', '.join(choices)}")
+    return value
+
+
+_RATE = re.compile(r"^\d+/\d*[smhd]$")
+
+
+def env_rates(name: str, default: str) -> str:
+    """Comma-separated django-ratelimit rates, e.g. "5/m,50/d"."""
+    value = (os.environ.get(name) or default).replace(" ", "")
+    if not all(_RATE.match(rate) for rate in value.split(",")):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a list of rates like 5/m,50/d")
+    return value

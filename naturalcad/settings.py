@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from naturalcad.env import env_bool, env_int, env_list, env_str
+from naturalcad.env import env_bool, env_choice, env_int, env_list, env_rates, env_str
 from naturalcad.storage_settings import build_storages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -141,6 +141,40 @@ AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 90, minimum=1)
 STORAGES = build_storages(ARTIFACT_URL_TTL_SECONDS)
 # Client IPs are stored only as HMAC-SHA256 under this key.
 IP_HASH_KEY = env_str("IP_HASH_KEY") or SECRET_KEY
+
+# Abuse protection. Rates are django-ratelimit rates, comma-separated: "5/m,50/d".
+NATURALCAD_REQUIRE_API_KEY = env_bool("NATURALCAD_REQUIRE_API_KEY", False)
+RATE_LIMITS = {
+    "anonymous": env_rates("RATE_LIMIT_ANONYMOUS", "5/m,50/d"),
+    "session": env_rates("RATE_LIMIT_SESSION", "5/m,50/d"),
+    "space": env_rates("RATE_LIMIT_SPACE", "300/m,20000/d"),
+    "space_user": env_rates("RATE_LIMIT_SPACE_USER", "5/m,50/d"),
+    "trusted": env_rates("RATE_LIMIT_TRUSTED", "60/m,5000/d"),
+}
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+RATELIMIT_USE_CACHE = "ratelimit"
+_redis_url = env_str("REDIS_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+        if _redis_url
+        else {"BACKEND": "jobs.ratelimit_cache.PostgresCounterCache"}
+    ),
+}
+# Our Postgres counter cache is atomic (one statement per operation) but not on
+# django-ratelimit's list of known backends.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+# Where the client's IP comes from: remote_addr, fly (Fly-Client-IP) or x-forwarded-for
+# (the hop before the last TRUSTED_PROXY_COUNT, which our own proxies appended).
+CLIENT_IP_SOURCE = env_choice(
+    "CLIENT_IP_SOURCE", "remote_addr", ["remote_addr", "fly", "x-forwarded-for"]
+)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1, minimum=1)
+MAX_QUEUE_DEPTH = env_int("MAX_QUEUE_DEPTH", 200, minimum=1)
+MAX_UNFINISHED_PER_CLIENT = env_int("MAX_UNFINISHED_PER_CLIENT", 3, minimum=1)
+MAX_UNFINISHED_PER_KEY = env_int("MAX_UNFINISHED_PER_KEY", 20, minimum=1)
+SHED_RETRY_AFTER_SECONDS = env_int("SHED_RETRY_AFTER_SECONDS", 30, minimum=1)
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -24,6 +24,14 @@ def media_root(settings, tmp_path) -> Path:
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def generous_limits(settings):
+    """Limits out of the way; the tests of limits set their own."""
+    settings.RATE_LIMITS = {tier: "10000/m" for tier in settings.RATE_LIMITS}
+    settings.MAX_UNFINISHED_PER_CLIENT = settings.MAX_UNFINISHED_PER_KEY = 10000
+    settings.MAX_QUEUE_DEPTH = 10000
+
+
 @pytest.fixture
 def api() -> APIClient:
     return APIClient()

@@ -33,7 +33,10 @@ def test_a_prompt_becomes_downloadable_step_and_stl(live_server, run_worker):
         assert len(response.content) == artifacts[kind]["size_bytes"]
     assert stl_size(files["stl"].content) == pytest.approx([40, 40, 40], abs=1e-3)
     assert files["step"].content.startswith(b"ISO-10303-21")
-    steps = [e.details_json["to"] for e in AuditEvent.objects.filter(job_id=job["id"])]
+    steps = [
+        e.details_json["to"]
+        for e in AuditEvent.objects.filter(job_id=job["id"], event_type="job.status")
+    ]
     assert steps == ["submitted", "validated", "queued", "running", "completed"]
 
 

@@ -16,12 +16,21 @@ logger = logging.getLogger(__name__)
 class ApiError(exceptions.APIException):
     """An error with its own code; raise it from views and services."""
 
-    def __init__(self, status_code: int, code: str, message: str, details=None, retry_after=None):
+    def __init__(
+        self,
+        status_code: int,
+        code: str,
+        message: str,
+        details=None,
+        retry_after=None,
+        headers=None,
+    ):
         super().__init__(detail=message, code=code)
         self.status_code = status_code
         self.error_code = code
         self.details = details or {}
         self.retry_after = retry_after
+        self.headers = dict(headers or {})
 
 
 # DRF's own exceptions, renamed to the contract's vocabulary.
@@ -73,6 +82,8 @@ def exception_handler(exc, context):
         )
     code, message, details = _describe(exc)
     response = Response(error_body(code, message, details), status=exc.status_code)
+    for name, value in getattr(exc, "headers", {}).items():
+        response[name] = value
     retry_after = getattr(exc, "retry_after", None) or getattr(exc, "wait", None)
     if retry_after is not None:
         response["Retry-After"] = str(max(1, int(retry_after)))

@@ -15,11 +15,16 @@ from jobs.models import Job, Mode, OutputType
 class PromptField(serializers.CharField):
     """NFC-normalized before the length check, so a composed and a decomposed é count alike."""
 
-    default_error_messages = {"not_a_string": "Must be a string."}
+    default_error_messages = {
+        "not_a_string": "Must be a string.",
+        "control_character": "Control characters are not allowed (tabs and newlines are).",
+    }
 
     def to_internal_value(self, data):
         if not isinstance(data, str):  # DRF would turn 42 into "42"
             self.fail("not_a_string")
+        if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in data):
+            self.fail("control_character")
         return super().to_internal_value(unicodedata.normalize("NFC", data))
 
 
@@ -41,12 +46,25 @@ class JobCreateSerializer(StrictSerializer):
     client = serializers.DictField(required=False)
 
     def validate_client(self, value):
+        if _depth(value) > CLIENT_MAX_DEPTH:
+            raise serializers.ValidationError(f"At most {CLIENT_MAX_DEPTH} levels of nesting.")
         size = len(json.dumps(value, separators=(",", ":")).encode())
         if size > settings.CLIENT_META_MAX_BYTES:
             raise serializers.ValidationError(
                 f"At most {settings.CLIENT_META_MAX_BYTES} bytes as JSON; got {size}."
             )
         return value
+
+
+CLIENT_MAX_DEPTH = 4
+
+
+def _depth(value) -> int:
+    if isinstance(value, dict):
+        return 1 + max(map(_depth, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(_depth, value), default=0)
+    return 0
 
 
 class ArtifactSerializer(serializers.ModelSerializer):

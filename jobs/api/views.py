@@ -5,7 +5,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jobs import services
+from jobs import access, services
 from jobs.api.errors import ApiError, error_body
 from jobs.api.serializers import JobArtifactsSerializer, JobCreateSerializer, JobSerializer
 from jobs.models import Job
@@ -19,8 +19,11 @@ def get_job(job_id) -> Job:
     return job
 
 
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+def admit(request, group: str, session_id: str = "") -> tuple[access.Client, dict[str, str]]:
+    """Identify the client and apply the blocklist and the rate limits of a write endpoint."""
+    client = access.identify(request, session_id)
+    access.check_blocked(client)
+    return client, access.enforce_rate_limits(request, client, group)
 
 
 class JobListView(APIView):
@@ -31,14 +34,20 @@ class JobListView(APIView):
         key = request.headers.get("Idempotency-Key") or None
         if key is not None and not 1 <= len(key) <= 255:
             raise ApiError(400, "validation_error", "Idempotency-Key must be 1 to 255 characters.")
-        job, created = services.submit_job(
-            payload.validated_data,
-            ip_hash=services.hash_ip(client_ip(request)),
-            idempotency_key=key,
-        )
+        session_id = payload.validated_data.get("session_id", "")
+        client, limit_headers = admit(request, "jobs.create", session_id)
+        try:
+            access.shed_load(client)
+            job, created = services.submit_job(
+                payload.validated_data, client=client, idempotency_key=key
+            )
+        except ApiError as refusal:
+            refusal.headers = {**limit_headers, **refusal.headers}
+            raise
         body = JobSerializer(job, context={"request": request}).data
         code = status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK
-        return Response(body, status=code, headers={"Location": f"/jobs/{job.id}"})
+        headers = {"Location": f"/jobs/{job.id}", **limit_headers}
+        return Response(body, status=code, headers=headers)
 
 
 class JobDetailView(APIView):
@@ -57,8 +66,11 @@ class JobArtifactsView(APIView):
 class JobCancelView(APIView):
     @extend_schema(request=None, responses=JobSerializer)
     def post(self, request, job_id):
+        _, limit_headers = admit(request, "jobs.cancel")
         job = services.cancel_job(get_job(job_id).id)
-        return Response(JobSerializer(job, context={"request": request}).data)
+        return Response(
+            JobSerializer(job, context={"request": request}).data, headers=limit_headers
+        )
 
 
 _HEALTH = inline_serializer(

@@ -21,7 +21,6 @@ class FlakyProxy(BaseHTTPRequestHandler):
     puts: Counter = Counter()
 
     def _forward(self):
-        import sys, time; print(time.monotonic(), self.command, self.path[:60], file=sys.stderr)
         body = self.rfile.read(int(self.headers.get("content-length") or 0))
         if self.command == "PUT":
             self.puts[self.path] += 1

@@ -39,7 +39,10 @@ def test_post_creates_a_queued_job_with_its_queue_entry_and_history(api):
     )
     assert body["artifacts"] == []
     assert queue_entries() == 1
-    steps = [e.details_json["to"] for e in AuditEvent.objects.filter(job_id=body["id"])]
+    steps = [
+        e.details_json["to"]
+        for e in AuditEvent.objects.filter(job_id=body["id"], event_type="job.status")
+    ]
     assert steps == ["submitted", "validated", "queued"]
     job = Job.objects.get(id=body["id"])
     assert job.client_session_id == "abc_123"
@@ -65,6 +68,8 @@ def test_post_creates_a_queued_job_with_its_queue_entry_and_history(api):
         ({"prompt": "a cube", "client": {"pad": "x" * 2100}}, "client"),
         ({"prompt": "a cube", "colour": "red"}, "colour"),
         ({"prompt": "nul\x00byte"}, "prompt"),
+        ({"prompt": "bell\x07 and escape\x1b[31m"}, "prompt"),
+        ({"prompt": "a cube", "client": {"a": {"b": {"c": {"d": {"e": 1}}}}}}, "client"),
     ],
 )
 def test_invalid_bodies_are_refused_with_400_and_write_nothing(api, body, field):
@@ -79,6 +84,19 @@ def test_invalid_bodies_are_refused_with_400_and_write_nothing(api, body, field)
 @pytest.mark.django_db
 def test_a_2000_character_prompt_is_accepted(api):
     assert post(api, {"prompt": "é" * 2000}).status_code == 202
+
+
+@pytest.mark.django_db
+def test_length_is_counted_after_nfc_normalization(api):
+    decomposed = "e\u0301" * 2000  # 4000 code points, 2000 characters once composed
+    response = post(api, {"prompt": decomposed})
+    assert response.status_code == 202
+    assert response.json()["prompt"] == "\u00e9" * 2000
+
+
+@pytest.mark.django_db
+def test_tabs_and_newlines_are_allowed(api):
+    assert post(api, {"prompt": "a 40 mm cube\n\twith a note"}).status_code == 202
 
 
 @pytest.mark.django_db

@@ -1,0 +1,213 @@
+"""Who is asking, and may they: API keys, client IPs, the blocklist, rate limits, shedding.
+
+The trust boundary: only a `space` key may speak for the end user behind it (X-End-User-IP);
+from anyone else that header is ignored. IPs leave this module only as keyed hashes.
+"""
+
+import hashlib
+import hmac
+import ipaddress
+import secrets
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+from django_ratelimit.core import get_usage
+
+from audit.models import record
+from jobs.api.errors import ApiError
+from jobs.models import ACTIVE_STATUSES, ApiKey, Block, BlockKind, Job, JobStatus, Tier
+
+KEY_PREFIX = "nc_"
+
+
+def hash_ip(ip: str | None) -> str:
+    """HMAC-SHA256 under a secret: a plain hash of an IPv4 address is reversible by brute force."""
+    if not ip:
+        return ""
+    return hmac.new(settings.IP_HASH_KEY.encode(), ip.encode(), hashlib.sha256).hexdigest()
+
+
+def new_api_key() -> tuple[str, str]:
+    """(raw key to show once, its hash to store)."""
+    raw = KEY_PREFIX + secrets.token_urlsafe(32)
+    return raw, hash_key(raw)
+
+
+def hash_key(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@dataclass
+class Client:
+    tier: str
+    ip_hash: str
+    session_id: str = ""
+    api_key: ApiKey | None = None
+    forwarded: bool = False
+    limits: list[dict] = field(default_factory=list)
+
+    @property
+    def audit(self) -> dict:
+        key_id = self.api_key.id if self.api_key else None
+        return {
+            "tier": self.tier,
+            "ip_hash": self.ip_hash,
+            "api_key": key_id,
+            "forwarded_ip": self.forwarded,
+        }
+
+
+def identify(request, session_id: str = "") -> Client:
+    api_key = _api_key(request)
+    ip, forwarded = _client_ip(request), False
+    if api_key is not None and api_key.tier == Tier.SPACE:
+        end_user = _valid_ip(request.headers.get("X-End-User-IP", ""))
+        if end_user:
+            ip, forwarded = end_user, True
+    tier = api_key.tier if api_key else Tier.ANONYMOUS
+    return Client(tier, hash_ip(ip), session_id, api_key, forwarded)
+
+
+def _api_key(request) -> ApiKey | None:
+    header = request.headers.get("Authorization", "")
+    if not header:
+        if settings.NATURALCAD_REQUIRE_API_KEY:
+            raise ApiError(401, "api_key_required", "This API needs an API key (Bearer).")
+        return None
+    scheme, _, raw = header.partition(" ")
+    key = ApiKey.objects.filter(key_hash=hash_key(raw.strip()), revoked_at__isnull=True).first()
+    if scheme.lower() != "bearer" or key is None:
+        raise ApiError(401, "invalid_api_key", "The API key is unknown or revoked.")
+    return key
+
+
+def _valid_ip(value: str) -> str:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return ""
+
+
+def _client_ip(request) -> str:
+    """REMOTE_ADDR, unless a trusted proxy in front of us is configured to say who it was."""
+    meta = request.META
+    if settings.CLIENT_IP_SOURCE == "fly":
+        return _valid_ip(meta.get("HTTP_FLY_CLIENT_IP", "")) or meta.get("REMOTE_ADDR", "")
+    if settings.CLIENT_IP_SOURCE == "x-forwarded-for":
+        hops = [h.strip() for h in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+        # Our own proxies appended the last TRUSTED_PROXY_COUNT hops; the one before is the client.
+        index = len(hops) - settings.TRUSTED_PROXY_COUNT
+        if 0 <= index < len(hops) and _valid_ip(hops[index]):
+            return _valid_ip(hops[index])
+    return meta.get("REMOTE_ADDR", "")
+
+
+def check_blocked(client: Client) -> None:
+    candidates = Q(kind=BlockKind.IP_HASH, value=client.ip_hash)
+    if client.session_id:
+        candidates |= Q(kind=BlockKind.SESSION, value=client.session_id)
+    if client.api_key:
+        candidates |= Q(kind=BlockKind.API_KEY, value=str(client.api_key.id))
+    active = Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+    block = Block.objects.filter(candidates & active).first()
+    if block is not None:
+        record("access.blocked", block=block.id, **client.audit)
+        raise ApiError(403, "blocked", "This client is blocked from creating jobs.")
+
+
+def _limits(client: Client) -> list[tuple[str, str, str]]:
+    """(scope, identity, rate) for every limit that applies to this client."""
+    rates = settings.RATE_LIMITS
+    limits = []
+    if client.api_key is not None:
+        key_rates = client.api_key.rates or rates[client.tier]
+        limits += [("key", str(client.api_key.id), rate) for rate in _split(key_rates)]
+    if client.api_key is None or client.forwarded:
+        per_person = rates["anonymous"] if client.api_key is None else rates["space_user"]
+        limits += [("ip", client.ip_hash, rate) for rate in _split(per_person)]
+        if client.session_id:
+            limits += [("session", client.session_id, r) for r in _split(rates["session"])]
+    return limits
+
+
+def _split(rates: str) -> list[str]:
+    return [rate.strip() for rate in rates.split(",") if rate.strip()]
+
+
+def enforce_rate_limits(request, client: Client, group: str) -> dict[str, str]:
+    """Count this request against every limit; raise 429 past any. Returns RateLimit headers."""
+    usages = []
+    for scope, identity, rate in _limits(client):
+        usage = get_usage(
+            request,
+            group=f"{group}:{scope}",
+            key=lambda g, r, v=identity: v,
+            rate=rate,
+            increment=True,
+        )
+        if usage is not None:
+            usages.append({**usage, "scope": scope, "rate": rate})
+    if not usages:
+        return {}
+    tightest = min(usages, key=lambda u: (u["limit"] - u["count"], -u["time_left"]))
+    headers = _headers(tightest)
+    exceeded = [u for u in usages if u["should_limit"]]
+    if exceeded:
+        wait = max(u["time_left"] for u in exceeded)
+        record("access.limited", scope=[u["scope"] for u in exceeded], group=group, **client.audit)
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"Too many requests; retry in {wait} s.",
+            details={"limits": [u["rate"] for u in exceeded]},
+            retry_after=wait,
+            headers={**headers, "RateLimit-Reset": str(max(1, wait))},
+        )
+    return headers
+
+
+def _headers(usage: dict) -> dict[str, str]:
+    return {
+        "RateLimit-Limit": str(usage["limit"]),
+        "RateLimit-Remaining": str(max(0, usage["limit"] - usage["count"])),
+        "RateLimit-Reset": str(max(1, usage["time_left"])),
+    }
+
+
+def shed_load(client: Client) -> None:
+    depth = Job.objects.filter(status=JobStatus.QUEUED).count()
+    if depth >= settings.MAX_QUEUE_DEPTH:
+        record("access.shed", queue_depth=depth, **client.audit)
+        raise ApiError(
+            503,
+            "overloaded",
+            "The service is busy; please retry shortly.",
+            retry_after=settings.SHED_RETRY_AFTER_SECONDS,
+        )
+
+
+def unfinished_over_cap(client: Client) -> int | None:
+    """The client's unfinished jobs if at its cap, else None; call inside the creating
+    transaction: the advisory lock makes count-then-insert exact for one client."""
+    if client.tier == Tier.TRUSTED:
+        mine, cap = Q(api_key=client.api_key), settings.MAX_UNFINISHED_PER_KEY
+    else:
+        mine, cap = Q(ip_hash=client.ip_hash), settings.MAX_UNFINISHED_PER_CLIENT
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 1))", [str(mine)])
+    unfinished = Job.objects.filter(mine, status__in=ACTIVE_STATUSES).count()
+    return unfinished if unfinished >= cap else None
+
+
+def refuse_unfinished(client: Client, unfinished: int) -> None:
+    """Audit and refuse; called after the creating transaction rolled back."""
+    record("access.unfinished_cap", unfinished=unfinished, **client.audit)
+    raise ApiError(
+        429,
+        "too_many_unfinished",
+        f"You already have {unfinished} jobs in progress; wait for one to finish.",
+        retry_after=settings.SHED_RETRY_AFTER_SECONDS,
+    )
