@@ -19,4 +19,5 @@ RUN pip install . && useradd --system --home /app naturalcad \
 
 USER naturalcad
 EXPOSE 8000
-CMD ["gunicorn", "naturalcad.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", "--no-control-socket"]
+ENV BIND_HOST=0.0.0.0 PORT=8000
+CMD ["gunicorn", "-c", "python:naturalcad.gunicorn_conf", "naturalcad.wsgi"]

@@ -32,6 +32,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m naturalcad.stack exec -- $(PY) bench/reuse.py
+	$(PY) -m naturalcad.stack exec -- $(PY) bench/api.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -34,13 +34,15 @@ class Stack:
             WEB_CONCURRENCY="1",
             SPACE_PORT=str(free_port()),
         )
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "naturalcad.stack", "run"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        self.log = data_dir / f"stack-{self.port}.log"
+        with self.log.open("w") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "naturalcad.stack", "run"],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         self.http = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=10)
         self.postmaster = data_dir / "postgres" / "postmaster.pid"
 
@@ -88,6 +90,9 @@ def test_the_stack_serves_stops_cleanly_and_keeps_jobs(tmp_path):
     finally:
         first.stop(signal.SIGINT)
     assert not [p for p in running if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    log = first.log.read_text()
+    assert '"POST /jobs HTTP/1.1" 202' in log  # the access log is on...
+    assert "127.0.0.1 - -" not in log  # ...and names no client address
 
     second = Stack(tmp_path)
     try:

@@ -1,0 +1,12 @@
+"""gunicorn settings shared by `make run`, the Dockerfile and fly.toml."""
+
+import os
+
+bind = f"{os.environ.get('BIND_HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("WEB_THREADS", "4"))
+graceful_timeout = 10
+control_socket_disable = True
+accesslog = "-"
+# No client address in the log: IPs are stored only as keyed hashes, and logs are stored too.
+access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'

@@ -1,0 +1,65 @@
+"""Limits hold exactly across processes: 50 requests at once, two API processes, a limit of 10."""
+
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from jobs.models import Job
+from tests.conftest import ROOT
+from tests.test_stack import free_port
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def two_process_api(subprocess_env, tmp_path):
+    port = free_port()
+    env = subprocess_env | {
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "2",
+        "WEB_THREADS": "8",
+        "RATE_LIMIT_ANONYMOUS": "10/d",
+        "MAX_UNFINISHED_PER_CLIENT": "1000",
+        "MAX_QUEUE_DEPTH": "1000",
+    }
+    log = (tmp_path / "gunicorn.log").open("w")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "python:naturalcad.gunicorn_conf",
+            "naturalcad.wsgi",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/health").status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    yield url
+    server.terminate()
+    server.wait(30)
+
+
+def test_fifty_simultaneous_posts_against_a_limit_of_ten_accept_exactly_ten(two_process_api):
+    def post(_):
+        return httpx.post(f"{two_process_api}/jobs", json={"prompt": "a 40 mm cube"}, timeout=60)
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        statuses = sorted(response.status_code for response in pool.map(post, range(50)))
+    assert statuses.count(202) == 10
+    assert statuses.count(429) == 40
+    assert Job.objects.count() == 10
