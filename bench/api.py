@@ -18,6 +18,9 @@ from pathlib import Path
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from naturalcad.stack import wait_until_healthy
+
 ROOT = Path(__file__).resolve().parent.parent
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))
 CONCURRENCY = 8
@@ -53,13 +56,8 @@ def start_api(limiter: bool) -> tuple[subprocess.Popen, str]:
     ]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(f"{url}/health").status_code == 200:
-                return server, url
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise RuntimeError("the API did not start")
+    wait_until_healthy(url)
+    return server, url
 
 
 def load(url: str) -> dict:

@@ -14,9 +14,12 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import warnings
 from pathlib import Path
 from urllib.parse import quote
+
+import httpx
 
 # pgserver keeps its lock file in the runtime dir and warns when XDG_RUNTIME_DIR is unset.
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
@@ -172,6 +175,19 @@ def main() -> int:
         return run()
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     return exec_command(command)
+
+
+def wait_until_healthy(url: str, timeout: float = 60) -> None:
+    """Block until GET {url}/health answers 200 (a freshly started API), or raise."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/health", timeout=5).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"{url} did not become healthy in {timeout:g} s")
 
 
 if __name__ == "__main__":

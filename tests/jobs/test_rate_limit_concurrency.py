@@ -2,13 +2,13 @@
 
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 
 from jobs.models import Job
+from naturalcad.stack import wait_until_healthy
 from tests.conftest import ROOT
 from tests.test_stack import free_port
 
@@ -42,13 +42,7 @@ def two_process_api(subprocess_env, tmp_path):
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/health").status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.1)
+    wait_until_healthy(url)
     yield url
     server.terminate()
     server.wait(30)
