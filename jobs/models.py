@@ -206,3 +206,27 @@ class RateLimitCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.count}"
+
+
+class Rating(models.TextChoices):
+    UP = "up"
+    DOWN = "down"
+
+
+class Feedback(models.Model):
+    """Thumbs up or down on a job, one per job and client (session id, else ip_hash)."""
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="feedback")
+    client_key = models.CharField(max_length=64)
+    rating = models.CharField(max_length=4, choices=Rating.choices)
+    comment = models.CharField(max_length=500, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "client_key"], name="feedback_job_client_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating} on {self.job_id}"

@@ -12,7 +12,7 @@ from audit.models import record
 from jobs import access
 from jobs.access import Client
 from jobs.api.errors import ApiError
-from jobs.models import Job, JobStatus
+from jobs.models import Feedback, Job, JobStatus
 
 
 def normalize_prompt(prompt: str) -> str:
@@ -109,3 +109,13 @@ def requeue_job(job: Job, *, by: str) -> None:
         job.error_text = ""
         job.transition(JobStatus.QUEUED, by=by)
         build_job.defer(job_id=str(job.id))
+
+
+def leave_feedback(job: Job, client: Client, rating: str, comment: str) -> None:
+    """Record a rating; a second one from the same client replaces the first."""
+    client_key = client.session_id or client.ip_hash
+    with transaction.atomic():
+        Feedback.objects.update_or_create(
+            job=job, client_key=client_key, defaults={"rating": rating, "comment": comment}
+        )
+        record("job.feedback", job=job, rating=rating, **client.audit)

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from artifacts.models import Artifact
 from artifacts.storage import download_url
-from jobs.models import Job, Mode, OutputType
+from jobs.models import Job, Mode, OutputType, Rating
 
 
 class PromptField(serializers.CharField):
@@ -65,6 +65,12 @@ def _depth(value) -> int:
     if isinstance(value, list):
         return 1 + max(map(_depth, value), default=0)
     return 0
+
+
+class FeedbackSerializer(StrictSerializer):
+    rating = serializers.ChoiceField(Rating.choices)
+    comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    session_id = serializers.RegexField(r"^[A-Za-z0-9_-]{1,64}$", required=False)
 
 
 class ArtifactSerializer(serializers.ModelSerializer):

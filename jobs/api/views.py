@@ -7,7 +7,12 @@ from rest_framework.views import APIView
 
 from jobs import access, services
 from jobs.api.errors import ApiError, error_body
-from jobs.api.serializers import JobArtifactsSerializer, JobCreateSerializer, JobSerializer
+from jobs.api.serializers import (
+    FeedbackSerializer,
+    JobArtifactsSerializer,
+    JobCreateSerializer,
+    JobSerializer,
+)
 from jobs.models import Job
 from naturalcad.spec.schema import SPEC_SCHEMA
 
@@ -71,6 +76,17 @@ class JobCancelView(APIView):
         return Response(
             JobSerializer(job, context={"request": request}).data, headers=limit_headers
         )
+
+
+class JobFeedbackView(APIView):
+    @extend_schema(request=FeedbackSerializer, responses={204: None})
+    def post(self, request, job_id):
+        payload = FeedbackSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        client, limit_headers = admit(request, "jobs.feedback", data.get("session_id", ""))
+        services.leave_feedback(get_job(job_id), client, data["rating"], data["comment"])
+        return Response(status=status.HTTP_204_NO_CONTENT, headers=limit_headers)
 
 
 _HEALTH = inline_serializer(

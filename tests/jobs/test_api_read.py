@@ -84,6 +84,7 @@ def test_openapi_schema_lists_every_endpoint(api):
         "/jobs/{job_id}",
         "/jobs/{job_id}/artifacts",
         "/jobs/{job_id}/cancel",
+        "/jobs/{job_id}/feedback",
         "/health",
         "/spec/schema",
     ):
