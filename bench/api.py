@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from naturalcad.stack import wait_until_healthy
+from naturalcad.stack import wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))
@@ -56,7 +56,7 @@ def start_api(limiter: bool) -> tuple[subprocess.Popen, str]:
     ]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    wait_until_healthy(url)
+    wait_until_up(f"{url}/health")
     return server, url
 
 

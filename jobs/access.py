@@ -36,6 +36,22 @@ def new_api_key() -> tuple[str, str]:
     return raw, hash_key(raw)
 
 
+def issue_api_key(
+    name: str, tier: str, rates: str = "", replace: bool = False
+) -> tuple[ApiKey, str]:
+    """Create a key and return it with the raw secret, which is never stored.
+
+    `replace` revokes the earlier live keys of that name (a local stack's fresh Space key)."""
+    if replace:
+        ApiKey.objects.filter(name=name, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    raw, key_hash = new_api_key()
+    key = ApiKey.objects.create(
+        name=name, prefix=raw[:10], key_hash=key_hash, tier=tier, rates=rates
+    )
+    record("moderation.api_key_saved", key=key.id, tier=tier, by="command")
+    return key, raw
+
+
 def hash_key(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 

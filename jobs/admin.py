@@ -87,7 +87,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
     actions = ["revoke"]
 
     def save_model(self, request, obj, form, change):
-        if not change:
+        if not change:  # the admin form's own save path; `issue_api_key` serves commands
             raw, obj.key_hash = access.new_api_key()
             obj.prefix = raw[:10]
             self.message_user(request, f"The new key, shown only now: {raw}", messages.WARNING)

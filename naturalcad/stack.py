@@ -69,9 +69,20 @@ def processes(env: dict[str, str]) -> dict[str, list[str]]:
         "worker": _manage("run_worker"),
     }
     if (ROOT / "space" / "app.py").exists():
-        env.setdefault("NATURALCAD_API_URL", f"http://127.0.0.1:{port}")
+        space_env = {"NATURALCAD_API_URL": f"http://127.0.0.1:{port}", "SPACE_PORT": "7860"}
+        for name, value in space_env.items():
+            env.setdefault(name, value)
+        if not env.get("NATURALCAD_API_KEY"):
+            env["NATURALCAD_API_KEY"] = local_space_key(env)
         commands["space"] = [PYTHON, str(ROOT / "space" / "app.py")]
     return commands
+
+
+def local_space_key(env: dict[str, str]) -> str:
+    """A fresh `space` key for the local Space, so it speaks for each visitor as on Spaces."""
+    command = _manage("create_api_key", "--name", "local-space", "--tier", "space", "--replace")
+    result = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True)  # noqa: S603
+    return result.stdout.strip().splitlines()[-1]
 
 
 class Supervisor:
@@ -177,17 +188,22 @@ def main() -> int:
     return exec_command(command)
 
 
-def wait_until_healthy(url: str, timeout: float = 60) -> None:
-    """Block until GET {url}/health answers 200 (a freshly started API), or raise."""
+def wait_until_up(url: str, timeout: float = 60, process=None) -> None:
+    """Block until GET url answers 200 (a freshly started server), or raise.
+
+    With `process`, give up at once if it exits instead.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the server for {url} exited with {process.returncode}")
         try:
-            if httpx.get(f"{url}/health", timeout=5).status_code == 200:
+            if httpx.get(url, timeout=5).status_code == 200:
                 return
         except httpx.TransportError:
             pass
         time.sleep(0.1)
-    raise TimeoutError(f"{url} did not become healthy in {timeout:g} s")
+    raise TimeoutError(f"{url} did not answer 200 in {timeout:g} s")
 
 
 if __name__ == "__main__":

@@ -5,25 +5,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('jobs', '0003_api_keys_blocklist_and_rate_limit_counters'),
+        ("jobs", "0003_api_keys_blocklist_and_rate_limit_counters"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Feedback',
+            name="Feedback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('client_key', models.CharField(max_length=64)),
-                ('rating', models.CharField(choices=[('up', 'Up'), ('down', 'Down')], max_length=4)),
-                ('comment', models.CharField(blank=True, default='', max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feedback', to='jobs.job')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("client_key", models.CharField(max_length=64)),
+                (
+                    "rating",
+                    models.CharField(choices=[("up", "Up"), ("down", "Down")], max_length=4),
+                ),
+                ("comment", models.CharField(blank=True, default="", max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "job",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="feedback",
+                        to="jobs.job",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('job', 'client_key'), name='feedback_job_client_uniq')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("job", "client_key"), name="feedback_job_client_uniq"
+                    )
+                ],
             },
         ),
     ]

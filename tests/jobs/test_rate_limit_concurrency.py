@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from jobs.models import Job
-from naturalcad.stack import wait_until_healthy
+from naturalcad.stack import wait_until_up
 from tests.conftest import ROOT
 from tests.test_stack import free_port
 
@@ -42,7 +42,7 @@ def two_process_api(subprocess_env, tmp_path):
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    wait_until_healthy(url)
+    wait_until_up(f"{url}/health")
     yield url
     server.terminate()
     server.wait(30)

@@ -1,0 +1,239 @@
+"""NaturalCAD on a Hugging Face Space: a sentence in, a 3D preview and CAD files out.
+
+It talks to the NaturalCAD API over HTTP only (NATURALCAD_API_URL, NATURALCAD_API_KEY) and
+holds no other secret. It forwards each visitor's IP and a per-browser session id, so the
+API's limits apply to each person rather than to the Space as a whole.
+"""
+
+import logging
+import os
+import time
+import uuid
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr
+from api_client import FINAL, ApiProblem, NaturalCadApi, failure_message
+
+logger = logging.getLogger("naturalcad.space")
+API = NaturalCadApi(
+    os.environ.get("NATURALCAD_API_URL", "http://127.0.0.1:8000"),
+    os.environ.get("NATURALCAD_API_KEY", ""),
+)
+POLL_SECONDS = 0.5
+GIVE_UP_SECONDS = 300
+FLAT = {"2d_vector", "1d_path"}
+EXAMPLES = [
+    ["a 40 mm cube", "3d_solid", "part"],
+    ["a 120 x 70 mm mounting plate, 5 mm thick, with four 6 mm corner holes", "3d_solid", "part"],
+    ["a cylinder 20 mm diameter, 30 mm tall", "3d_solid", "part"],
+    ["a spacer 12 mm OD, 6.5 mm ID, 8 mm long", "3d_solid", "part"],
+    ["a box 60 x 40 x 25 mm", "3d_solid", "part"],
+]
+STEPS = {"submitted": 1, "validated": 1, "queued": 2, "running": 3, "completed": 4}
+
+
+def end_user_ip(request: gr.Request | None) -> str:
+    """On Spaces the visitor is the first X-Forwarded-For hop; locally, the socket peer."""
+    if request is None:
+        return ""
+    forwarded = request.headers.get("x-forwarded-for", "")
+    if forwarded:
+        return forwarded.split(",")[0].strip()
+    return request.client.host if request.client else ""
+
+
+def progress_line(status: str, elapsed: float) -> str:
+    step = STEPS.get(status, 0)
+    bar = "▰" * step + "▱" * (4 - step)
+    return f"{bar} **{status}** · {elapsed:.1f} s"
+
+
+def dimension_rows(spec: dict | None) -> list[list]:
+    rows = []
+    for feature in (spec or {}).get("geometry", {}).get("features", []):
+        for key, value in feature.items():
+            if key in ("name", "feature_type"):
+                continue
+            shown = f"{value:g} mm" if isinstance(value, int | float) else str(value)
+            rows.append([feature.get("name", ""), feature["feature_type"], key, shown])
+    return rows
+
+
+def assumptions(spec: dict | None) -> str:
+    notes = (spec or {}).get("notes") or []
+    return "\n".join(f"- {note}" for note in notes) or "No assumptions were needed."
+
+
+def empty_outputs(message: str, job_id: str = "") -> tuple:
+    hidden = gr.update(value=None, visible=False)
+    return message, None, None, hidden, hidden, hidden, hidden, [], "", job_id
+
+
+def job_outputs(job: dict, elapsed: float) -> tuple:
+    if job["status"] != "completed":
+        return empty_outputs(f"⚠️ {failure_message(job)}", job["id"])
+    files = API.download(job)
+    flat = job["output_type"] in FLAT
+
+    def button(kind: str, show: bool):
+        path = files.get(kind)
+        return gr.update(value=str(path) if path else None, visible=bool(show and path))
+
+    source = " (reused from an earlier identical part)" if job.get("reused_from") else ""
+    return (
+        f"✅ **completed** in {elapsed:.1f} s{source}",
+        str(files["glb"]) if "glb" in files else None,
+        str(files["png"]) if "png" in files else None,
+        button("step", not flat),
+        button("stl", not flat),
+        button("dxf", flat),
+        button("svg", flat),
+        dimension_rows(job.get("spec")),
+        assumptions(job.get("spec")),
+        job["id"],
+    )
+
+
+def remember(history: list | None, job: dict) -> list:
+    entries = [h for h in (history or []) if h["id"] != job["id"]]
+    entry = {"id": job["id"], "prompt": job["prompt"], "status": job["status"]}
+    return [entry, *entries][:20]
+
+
+def history_choices(history: list | None) -> gr.update:
+    choices = [(f"{h['prompt'][:60]} · {h['status']}", h["id"]) for h in history or []]
+    return gr.update(choices=choices, value=None)
+
+
+def generate(prompt, output_type, mode, session_id, history, request: gr.Request = None):
+    session_id = session_id or uuid.uuid4().hex
+    started = time.monotonic()
+    try:
+        job = API.create_job(prompt or "", output_type, mode, session_id, end_user_ip(request))
+        while job["status"] not in FINAL and time.monotonic() - started < GIVE_UP_SECONDS:
+            yield (
+                *empty_outputs(progress_line(job["status"], time.monotonic() - started), job["id"]),
+                session_id,
+                history,
+                gr.update(),
+            )
+            time.sleep(POLL_SECONDS)
+            job = API.get_job(job["id"])
+        if job["status"] not in FINAL:
+            message = "⚠️ This is taking unusually long. Check back later from your history."
+            yield (*empty_outputs(message, job["id"]), session_id, history, gr.update())
+            return
+        history = remember(history, job)
+        yield (
+            *job_outputs(job, time.monotonic() - started),
+            session_id,
+            history,
+            history_choices(history),
+        )
+    except ApiProblem as problem:
+        yield (*empty_outputs(f"⚠️ {problem.message}"), session_id, history, gr.update())
+    except Exception:
+        logger.exception("unexpected error in generate")
+        message = "⚠️ Something went wrong in this page. Please try again."
+        yield (*empty_outputs(message), session_id, history, gr.update())
+
+
+def reload_job(job_id):
+    if not job_id:
+        return empty_outputs("Pick a part from your history.")
+    try:
+        return job_outputs(API.get_job(job_id), 0.0)
+    except ApiProblem as problem:
+        return empty_outputs(f"⚠️ {problem.message}", job_id)
+
+
+def send_feedback(rating, comment, job_id, session_id, request: gr.Request = None):
+    if not job_id:
+        return "Generate a part first, then tell us what you think."
+    try:
+        API.feedback(job_id, rating, comment or "", session_id or "", end_user_ip(request))
+    except ApiProblem as problem:
+        return f"⚠️ {problem.message}"
+    return "Thanks for the feedback!"
+
+
+def feedback_handler(rating: str):
+    def handler(comment, job_id, session_id, request: gr.Request = None):
+        return send_feedback(rating, comment, job_id, session_id, request)
+
+    return handler
+
+
+def build() -> gr.Blocks:
+    with gr.Blocks(title="NaturalCAD") as demo:
+        session_id = gr.BrowserState("", storage_key="naturalcad_session")
+        history = gr.BrowserState([], storage_key="naturalcad_history")
+        gr.Markdown("# NaturalCAD\nDescribe a part in a sentence; get STEP, STL and a 3D preview.")
+        with gr.Row():
+            with gr.Column(scale=2):
+                prompt = gr.Textbox(
+                    label="Describe your part",
+                    lines=3,
+                    max_length=2000,
+                    placeholder="a 120 x 70 mm plate, 5 mm thick, ...",
+                )
+                with gr.Row():
+                    output_type = gr.Dropdown(
+                        ["3d_solid", "surface", "2d_vector", "1d_path"],
+                        value="3d_solid",
+                        label="Output type",
+                    )
+                    mode = gr.Dropdown(["part", "assembly", "sketch"], value="part", label="Mode")
+                generate_button = gr.Button("Generate", variant="primary", elem_id="generate")
+                gr.Examples(EXAMPLES, inputs=[prompt, output_type, mode])
+                status = gr.Markdown("Ready.", elem_id="status")
+                job_id = gr.Textbox(label="Job id", interactive=False, max_lines=1)
+            with gr.Column(scale=3):
+                model = gr.Model3D(label="3D preview", elem_id="preview", height=420)
+                preview = gr.Image(label="Preview image", visible=True, height=240)
+                with gr.Row():
+                    step = gr.DownloadButton("Download STEP", visible=False)
+                    stl = gr.DownloadButton("Download STL", visible=False)
+                    dxf = gr.DownloadButton("Download DXF", visible=False)
+                    svg = gr.DownloadButton("Download SVG", visible=False)
+                dimensions = gr.Dataframe(
+                    headers=["feature", "type", "parameter", "value"],
+                    label="Dimensions",
+                    interactive=False,
+                )
+                notes = gr.Markdown(label="Assumptions")
+                with gr.Row():
+                    comment = gr.Textbox(label="Comment (optional)", max_length=500, scale=3)
+                    up = gr.Button("👍", scale=0)
+                    down = gr.Button("👎", scale=0)
+                thanks = gr.Markdown()
+        with gr.Accordion("Your parts in this browser", open=False):
+            past = gr.Dropdown(label="Reload a part", choices=[])
+        outputs = [status, model, preview, step, stl, dxf, svg, dimensions, notes, job_id]
+        generate_button.click(
+            generate,
+            [prompt, output_type, mode, session_id, history],
+            [*outputs, session_id, history, past],
+            api_name="generate",
+        )
+        past.change(reload_job, past, outputs, api_name="reload")
+        for button, rating in ((up, "up"), (down, "down")):
+            button.click(
+                feedback_handler(rating),
+                [comment, job_id, session_id],
+                thanks,
+                api_name=f"feedback_{rating}",
+            )
+        demo.load(history_choices, history, past, api_visibility="private")
+    return demo
+
+
+if __name__ == "__main__":
+    # Hugging Face sets GRADIO_SERVER_NAME=0.0.0.0; locally `make run` sets SPACE_PORT.
+    build().queue(default_concurrency_limit=8).launch(
+        server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
+        server_port=int(
+            os.environ.get("SPACE_PORT") or os.environ.get("GRADIO_SERVER_PORT") or 7860
+        ),
+    )

@@ -1,0 +1,97 @@
+"""Drive the real Space with gradio_client: prompt -> live API -> worker -> downloaded STEP."""
+
+import pytest
+from gradio_client import Client
+
+from jobs.models import Feedback, Job, JobStatus
+from tests.space.conftest import start_space, stop
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+def generate(space_url: str, prompt: str, session: str = "browser-1") -> dict:
+    client = Client(space_url, verbose=False)
+    result = client.predict(prompt, "3d_solid", "part", session, [], api_name="/generate")
+    names = [
+        "status",
+        "model",
+        "preview",
+        "step",
+        "stl",
+        "dxf",
+        "svg",
+        "dimensions",
+        "notes",
+        "job_id",
+        "session",
+        "history",
+        "past",
+    ]
+    return dict(zip(names, result, strict=True))
+
+
+def step_size(path: str) -> list[float]:
+    import build123d as bd
+
+    box = bd.import_step(path).bounding_box()
+    return [box.size.X, box.size.Y, box.size.Z]
+
+
+def test_a_prompt_becomes_a_downloaded_step_file_of_the_right_size(space, space_key):
+    out = generate(space, "a 120 x 70 mm mounting plate, 5 mm thick, with four 6 mm corner holes")
+    assert out["status"].startswith("✅ **completed**"), out["status"]
+    assert out["step"]["visible"] and out["stl"]["visible"] and not out["dxf"]["visible"]
+    assert step_size(out["step"]["value"]) == pytest.approx([120, 70, 5], abs=1e-3)
+    assert out["model"].endswith(".glb")
+    rows = {(row[0], row[2]): row[3] for row in out["dimensions"]["data"]}
+    assert rows[("holes", "diameter")] == "6 mm"
+    assert "assumed holes" in out["notes"]
+    assert out["history"][0]["id"] == out["job_id"]
+    job = Job.objects.get(id=out["job_id"])
+    assert job.client_session_id == "browser-1"
+    assert job.api_key_id == space_key.id  # the Space spoke for its visitor with its key
+
+
+def test_feedback_from_the_space_is_stored(space, space_key):
+    out = generate(space, "a 40 mm cube")
+    client = Client(space, verbose=False)
+    thanks = client.predict("nice cube", out["job_id"], "browser-1", api_name="/feedback_up")
+    assert thanks == "Thanks for the feedback!"
+    feedback = Feedback.objects.get(job_id=out["job_id"])
+    assert (feedback.client_key, feedback.rating, feedback.comment) == (
+        "browser-1",
+        "up",
+        "nice cube",
+    )
+
+
+def test_a_prompt_the_interpreter_cannot_read_says_so(space, space_key):
+    out = generate(space, "a poem about the sea")
+    assert out["status"].startswith("⚠️ I couldn't read a part from that description.")
+    assert out["step"]["visible"] is False
+
+
+def test_rate_limited_shows_the_wait(space, space_key, settings):
+    settings.RATE_LIMITS["space_user"] = "1/h"
+    generate(space, "a 41 mm cube", session="limited")
+    out = generate(space, "a 42 mm cube", session="limited")
+    assert out["status"].startswith("⚠️ You're going a bit fast. Please wait ")
+    assert "seconds" in out["status"]
+
+
+def test_overloaded_asks_to_come_back(space, space_key, settings, make_job):
+    settings.MAX_QUEUE_DEPTH = 1
+    make_job(JobStatus.QUEUED)
+    out = generate(space, "a 43 mm cube")
+    assert out["status"] == "⚠️ NaturalCAD is very busy right now. Please try again in 30 seconds."
+
+
+def test_an_unreachable_api_is_a_message_not_a_trace(tmp_path):
+    proc, url = start_space("http://127.0.0.1:9", tmp_path / "space.log")
+    try:
+        out = generate(url, "a 40 mm cube")
+    finally:
+        stop(proc)
+    assert out["status"] == (
+        "⚠️ We can't reach the NaturalCAD service right now. Please try again in a minute."
+    )
