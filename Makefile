@@ -18,6 +18,8 @@ run: $(STAMP)
 	$(PY) -m naturalcad.stack run
 
 test: $(STAMP)
+	@command -v chromium >/dev/null 2>&1 || command -v "$$NATURALCAD_CHROMIUM" >/dev/null 2>&1 || \
+		echo "\n*** BROWSER TESTS WILL BE SKIPPED: no chromium (apt-get install chromium) ***\n"
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m naturalcad.stack exec -- $(PY) -m pytest $(PYTEST_ARGS)

@@ -9,6 +9,7 @@ import logging
 import os
 import time
 import uuid
+from datetime import datetime
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
@@ -49,14 +50,21 @@ def progress_line(status: str, elapsed: float) -> str:
     return f"{bar} **{status}** · {elapsed:.1f} s"
 
 
+def readable(value) -> str:
+    if isinstance(value, int | float):
+        return f"{value:g} mm"
+    if isinstance(value, list) and all(isinstance(p, list) and len(p) == 2 for p in value):
+        return "; ".join(f"({x:g}, {y:g})" for x, y in value)
+    return str(value)
+
+
 def dimension_rows(spec: dict | None) -> list[list]:
     rows = []
     for feature in (spec or {}).get("geometry", {}).get("features", []):
         for key, value in feature.items():
             if key in ("name", "feature_type"):
                 continue
-            shown = f"{value:g} mm" if isinstance(value, int | float) else str(value)
-            rows.append([feature.get("name", ""), feature["feature_type"], key, shown])
+            rows.append([feature.get("name", ""), feature["feature_type"], key, readable(value)])
     return rows
 
 
@@ -65,14 +73,21 @@ def assumptions(spec: dict | None) -> str:
     return "\n".join(f"- {note}" for note in notes) or "No assumptions were needed."
 
 
-def empty_outputs(message: str, job_id: str = "") -> tuple:
+def cleared_outputs(status) -> tuple:
+    """status, model, preview, STEP, STL, DXF, SVG, dimensions, assumptions."""
     hidden = gr.update(value=None, visible=False)
-    return message, None, None, hidden, hidden, hidden, hidden, [], "", job_id
+    return status, None, hidden, hidden, hidden, hidden, hidden, [], ""
 
 
-def job_outputs(job: dict, elapsed: float) -> tuple:
+def build_seconds(job: dict) -> float:
+    created = datetime.fromisoformat(job["created_at"].replace("Z", "+00:00"))
+    updated = datetime.fromisoformat(job["updated_at"].replace("Z", "+00:00"))
+    return (updated - created).total_seconds()
+
+
+def job_outputs(job: dict) -> tuple:
     if job["status"] != "completed":
-        return empty_outputs(f"⚠️ {failure_message(job)}", job["id"])
+        return cleared_outputs(f"⚠️ {failure_message(job)}")
     files = API.download(job)
     flat = job["output_type"] in FLAT
 
@@ -82,16 +97,15 @@ def job_outputs(job: dict, elapsed: float) -> tuple:
 
     source = " (reused from an earlier identical part)" if job.get("reused_from") else ""
     return (
-        f"✅ **completed** in {elapsed:.1f} s{source}",
+        f"✅ **completed** in {build_seconds(job):.1f} s{source}",
         str(files["glb"]) if "glb" in files else None,
-        str(files["png"]) if "png" in files else None,
+        gr.update(value=str(files["png"]) if "png" in files else None, visible="png" in files),
         button("step", not flat),
         button("stl", not flat),
         button("dxf", flat),
         button("svg", flat),
         dimension_rows(job.get("spec")),
         assumptions(job.get("spec")),
-        job["id"],
     )
 
 
@@ -106,46 +120,51 @@ def history_choices(history: list | None) -> gr.update:
     return gr.update(choices=choices, value=None)
 
 
-def generate(prompt, output_type, mode, session_id, history, request: gr.Request = None):
+def generate(prompt, output_type, mode, session_id, request: gr.Request = None):
+    """Submit and follow the job: yields (status line, job id, session id) until it ends.
+
+    The files come in a second step (`show_result`): Gradio's 3D viewer does not draw a
+    model that arrives as the last update of a streaming event.
+    """
     session_id = session_id or uuid.uuid4().hex
     started = time.monotonic()
     try:
         job = API.create_job(prompt or "", output_type, mode, session_id, end_user_ip(request))
         while job["status"] not in FINAL and time.monotonic() - started < GIVE_UP_SECONDS:
-            yield (
-                *empty_outputs(progress_line(job["status"], time.monotonic() - started), job["id"]),
-                session_id,
-                history,
-                gr.update(),
-            )
+            yield progress_line(job["status"], time.monotonic() - started), job["id"], session_id
             time.sleep(POLL_SECONDS)
             job = API.get_job(job["id"])
         if job["status"] not in FINAL:
             message = "⚠️ This is taking unusually long. Check back later from your history."
-            yield (*empty_outputs(message, job["id"]), session_id, history, gr.update())
+            yield message, "", session_id
             return
-        history = remember(history, job)
-        yield (
-            *job_outputs(job, time.monotonic() - started),
-            session_id,
-            history,
-            history_choices(history),
-        )
+        yield progress_line(job["status"], time.monotonic() - started), job["id"], session_id
     except ApiProblem as problem:
-        yield (*empty_outputs(f"⚠️ {problem.message}"), session_id, history, gr.update())
+        yield f"⚠️ {problem.message}", "", session_id
     except Exception:
         logger.exception("unexpected error in generate")
-        message = "⚠️ Something went wrong in this page. Please try again."
-        yield (*empty_outputs(message), session_id, history, gr.update())
+        yield "⚠️ Something went wrong in this page. Please try again.", "", session_id
+
+
+def show_result(job_id, history):
+    """The files and details of a finished job; nothing to show keeps the status line."""
+    if not job_id:
+        return (*cleared_outputs(gr.update()), history, gr.update())
+    try:
+        job = API.get_job(job_id)
+        history = remember(history, job)
+        return (*job_outputs(job), history, history_choices(history))
+    except ApiProblem as problem:
+        return (*cleared_outputs(f"⚠️ {problem.message}"), history, gr.update())
 
 
 def reload_job(job_id):
     if not job_id:
-        return empty_outputs("Pick a part from your history.")
+        return cleared_outputs("Pick a part from your history.")
     try:
-        return job_outputs(API.get_job(job_id), 0.0)
+        return job_outputs(API.get_job(job_id))
     except ApiProblem as problem:
-        return empty_outputs(f"⚠️ {problem.message}", job_id)
+        return cleared_outputs(f"⚠️ {problem.message}")
 
 
 def send_feedback(rating, comment, job_id, session_id, request: gr.Request = None):
@@ -191,7 +210,7 @@ def build() -> gr.Blocks:
                 job_id = gr.Textbox(label="Job id", interactive=False, max_lines=1)
             with gr.Column(scale=3):
                 model = gr.Model3D(label="3D preview", elem_id="preview", height=420)
-                preview = gr.Image(label="Preview image", visible=True, height=240)
+                preview = gr.Image(label="Preview image", visible=False, height=240)
                 with gr.Row():
                     step = gr.DownloadButton("Download STEP", visible=False)
                     stl = gr.DownloadButton("Download STL", visible=False)
@@ -205,19 +224,21 @@ def build() -> gr.Blocks:
                 notes = gr.Markdown(label="Assumptions")
                 with gr.Row():
                     comment = gr.Textbox(label="Comment (optional)", max_length=500, scale=3)
-                    up = gr.Button("👍", scale=0)
-                    down = gr.Button("👎", scale=0)
+                    up = gr.Button("👍 Useful", scale=0)
+                    down = gr.Button("👎 Not right", scale=0)
                 thanks = gr.Markdown()
         with gr.Accordion("Your parts in this browser", open=False):
             past = gr.Dropdown(label="Reload a part", choices=[])
-        outputs = [status, model, preview, step, stl, dxf, svg, dimensions, notes, job_id]
+        outputs = [status, model, preview, step, stl, dxf, svg, dimensions, notes]
         generate_button.click(
             generate,
-            [prompt, output_type, mode, session_id, history],
-            [*outputs, session_id, history, past],
+            [prompt, output_type, mode, session_id],
+            [status, job_id, session_id],
             api_name="generate",
+        ).then(show_result, [job_id, history], [*outputs, history, past], api_name="result")
+        past.change(reload_job, past, outputs, api_name="reload").then(
+            lambda chosen: chosen or "", past, job_id, api_visibility="private"
         )
-        past.change(reload_job, past, outputs, api_name="reload")
         for button, rating in ((up, "up"), (down, "down")):
             button.click(
                 feedback_handler(rating),

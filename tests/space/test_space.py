@@ -10,8 +10,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def generate(space_url: str, prompt: str, session: str = "browser-1") -> dict:
+    """What a visitor does: Generate (status until the job ends), then the result step."""
     client = Client(space_url, verbose=False)
-    result = client.predict(prompt, "3d_solid", "part", session, [], api_name="/generate")
+    status, job_id, _ = client.predict(prompt, "3d_solid", "part", session, api_name="/generate")
     names = [
         "status",
         "model",
@@ -22,12 +23,14 @@ def generate(space_url: str, prompt: str, session: str = "browser-1") -> dict:
         "svg",
         "dimensions",
         "notes",
-        "job_id",
-        "session",
         "history",
         "past",
     ]
-    return dict(zip(names, result, strict=True))
+    result = client.predict(job_id, [], api_name="/result")
+    out = dict(zip(names, result, strict=True)) | {"job_id": job_id}
+    if not job_id:  # refused before a job existed: the status line carries the message
+        out["status"] = status
+    return out
 
 
 def step_size(path: str) -> list[float]:
@@ -45,6 +48,7 @@ def test_a_prompt_becomes_a_downloaded_step_file_of_the_right_size(space, space_
     assert out["model"].endswith(".glb")
     rows = {(row[0], row[2]): row[3] for row in out["dimensions"]["data"]}
     assert rows[("holes", "diameter")] == "6 mm"
+    assert rows[("holes", "positions")] == "(-53, -28); (53, -28); (53, 28); (-53, 28)"
     assert "assumed holes" in out["notes"]
     assert out["history"][0]["id"] == out["job_id"]
     job = Job.objects.get(id=out["job_id"])

@@ -1,0 +1,61 @@
+"""The Space holds no backend secret and imports nothing from the backend."""
+
+import ast
+import re
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+SPACE = ROOT / "space"
+BACKEND_PACKAGES = {
+    "naturalcad",
+    "jobs",
+    "artifacts",
+    "audit",
+    "django",
+    "rest_framework",
+    "procrastinate",
+    "storages",
+    "boto3",
+    "tests",
+}
+SECRETS = re.compile(r"DATABASE_URL|AWS_[A-Z_]+|BUCKET_NAME|HF_TOKEN|SECRET_KEY|IP_HASH_KEY")
+
+
+def space_sources() -> dict[Path, str]:
+    sources = {path: path.read_text() for path in SPACE.rglob("*.py")}
+    assert SPACE / "app.py" in sources
+    return sources
+
+
+def imported_roots(source: str) -> set[str]:
+    roots = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            roots |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def test_the_space_imports_only_the_stdlib_gradio_httpx_and_itself():
+    local = {path.stem for path in SPACE.glob("*.py")}
+    allowed = set(sys.stdlib_module_names) | {"gradio", "httpx"} | local
+    for path, source in space_sources().items():
+        roots = imported_roots(source)
+        assert not roots & BACKEND_PACKAGES, f"{path.name} imports {roots & BACKEND_PACKAGES}"
+        assert roots <= allowed, f"{path.name} imports {roots - allowed}"
+
+
+def test_the_space_reads_no_backend_secret():
+    for path, source in space_sources().items():
+        assert not SECRETS.findall(source), f"{path.name} mentions {SECRETS.findall(source)}"
+
+
+def test_the_space_declares_only_what_it_needs():
+    requirements = (SPACE / "requirements.txt").read_text().split()
+    assert sorted(re.split(r"[<>=!~ ]", line)[0] for line in requirements) == ["gradio", "httpx"]
+    front_matter = (SPACE / "README.md").read_text().split("---")[1]
+    for line in ("sdk: gradio", "app_file: app.py", "sdk_version: 6."):
+        assert line in front_matter
