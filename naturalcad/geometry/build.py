@@ -1,65 +1,508 @@
-"""Spec -> build123d shape. Each feature type maps to calls this module owns.
+"""Spec -> build123d shapes. Each feature type maps to calls this module owns.
 
-Takes a spec already checked by `naturalcad.spec.validate.validate_spec` (sizes in mm).
-Bodies stand on the XY plane, centred on the Z axis; holes go through the whole part.
+Takes a spec already resolved by `naturalcad.spec.validate.validate_spec` (sizes in mm).
+Bodies stand on the XY plane, centred on the Z axis, unless placed with `at`/`rotate`.
+Every feature yields a tool and an operation (union, subtract, intersect, keep) applied to
+the part so far; patterns re-apply an earlier feature's tool where they place it.
 """
+
+import math
+from dataclasses import dataclass, field
 
 import build123d as bd
 
 from naturalcad.geometry.errors import GeometryError
+from naturalcad.spec.vocabulary import MAX_SIZE_MM
 
 _BOTTOM = (bd.Align.CENTER, bd.Align.CENTER, bd.Align.MIN)
+_EPSILON = 1e-6
 
 
-def _box(f) -> bd.Part:
+@dataclass
+class Tool:
+    shape: object
+    op: str
+
+
+@dataclass
+class Context:
+    mode: str
+    part: object = None
+    tools: dict = field(default_factory=dict)
+    flat: list = field(default_factory=list)  # faces and wires of flat outputs
+
+
+def impossible(feature: dict, message: str) -> GeometryError:
+    return GeometryError("geometry_impossible", f"{feature['name']}: {message}")
+
+
+# --- bodies -------------------------------------------------------------------------
+
+
+def _box(f):
     return bd.Box(f["length"], f["width"], f["height"], align=_BOTTOM)
 
 
-def _cylinder(f) -> bd.Part:
+def _cylinder(f):
     return bd.Cylinder(f["diameter"] / 2, f["height"], align=_BOTTOM)
 
 
-def _tube(f) -> bd.Part:
-    outer, inner = f["outer_diameter"], f["inner_diameter"]
-    if inner >= outer:
-        raise GeometryError(
-            "geometry_impossible", f"{f['name']}: inner diameter must be below outer"
-        )
+def _tube(f):
+    outer = f["outer_diameter"]
+    inner = f.get("inner_diameter", outer - 2 * f.get("wall", 0))
+    if not 0 < inner < outer:
+        raise impossible(f, "the inner diameter must be positive and below the outer one")
     return _cylinder({"diameter": outer, "height": f["height"]}) - bd.Cylinder(
         inner / 2, f["height"], align=_BOTTOM
     )
 
 
-BODIES = {"box": _box, "cylinder": _cylinder, "tube": _tube}
+def _sphere(f):
+    return bd.Sphere(f["diameter"] / 2, align=_BOTTOM)
 
 
-def _cut_holes(part: bd.Part, f) -> bd.Part:
-    box = part.bounding_box()
-    depth = box.size.Z + 2
-    for x, y in f["positions"]:
-        tool = bd.Pos(x, y, box.min.Z - 1) * bd.Cylinder(f["diameter"] / 2, depth, align=_BOTTOM)
-        before = part.volume
-        part = part - tool
-        if part.volume >= before - 1e-9:
+def _cone(f):
+    if f["top_diameter"] < 0:
+        raise impossible(f, "the top diameter cannot be negative")
+    return bd.Cone(f["bottom_diameter"] / 2, f["top_diameter"] / 2, f["height"], align=_BOTTOM)
+
+
+def _polygon_prism(f):
+    if f["sides"] < 3:
+        raise impossible(f, "a polygon needs at least 3 sides")
+    polygon = bd.RegularPolygon(f["across_flats"] / 2, f["sides"], major_radius=False)
+    return bd.extrude(polygon, f["height"])
+
+
+def _points_prism(f):
+    if len(f["points"]) < 3:
+        raise impossible(f, "a polygon needs at least 3 points")
+    return bd.extrude(bd.Polygon(*f["points"], align=None), f["height"])
+
+
+def _profile_points(f) -> list[tuple[float, float]]:
+    w, h, t = f["width"], f["height"], f["thickness"]
+    if t >= min(w, h) / (2 if f["profile"] in ("T", "U") else 1):
+        raise impossible(f, "the thickness leaves no opening in the profile")
+    shapes = {
+        "L": [(0, 0), (w, 0), (w, t), (t, t), (t, h), (0, h)],
+        "angle": [(0, 0), (w, 0), (w, t), (t, t), (t, h), (0, h)],
+        "U": [(0, 0), (w, 0), (w, h), (w - t, h), (w - t, t), (t, t), (t, h), (0, h)],
+        "T": [
+            (0, h - t),
+            (0, h),
+            (w, h),
+            (w, h - t),
+            (w / 2 + t / 2, h - t),
+            (w / 2 + t / 2, 0),
+            (w / 2 - t / 2, 0),
+            (w / 2 - t / 2, h - t),
+        ],
+    }
+    return [(x - w / 2, y) for x, y in shapes[f["profile"]]]
+
+
+def _profile_extrude(f):
+    """The cross-section lies in the XZ plane (width along X, height up); length runs along Y."""
+    section = bd.Plane.XZ * bd.Polygon(*_profile_points(f), align=None)
+    return bd.extrude(section, f["length"] / 2, both=True)
+
+
+def _section(shape: str, size: float, feature):
+    if shape == "rect":
+        return bd.Rectangle(size, size)
+    if shape == "circle":
+        return bd.Circle(size / 2)
+    if shape == "polygon":
+        return bd.RegularPolygon(size / 2, 6)
+    raise impossible(feature, f"a loft cannot start or end in '{shape}'")
+
+
+def _loft(f):
+    bottom = _section(f["bottom"], f["bottom_size"], f)
+    top = bd.Pos(0, 0, f["height"]) * _section(f["top"], f["top_size"], f)
+    return bd.loft([bd.Sketch() + bottom, bd.Sketch() + top])
+
+
+def _revolve(f):
+    points = f["profile"]
+    if len(points) < 3 or min(x for x, _ in points) < 0:
+        raise impossible(f, "a revolved profile needs 3 points, all at radius >= 0")
+    face = bd.Plane.XZ * bd.Polygon(*points, align=None)
+    return bd.revolve(face, bd.Axis.Z, f.get("angle", 360))
+
+
+def _sweep(f):
+    size = f["section_size"]
+    if f["path"] == "line":
+        path = bd.Line((0, 0, 0), (0, 0, f["path_length"]))
+    else:
+        radius = f["path_radius"]
+        if radius <= size / 2:
+            raise impossible(f, "the path bends tighter than the section is wide")
+        path = bd.Plane.XZ * bd.CenterArc((radius, 0), radius, 180, -f.get("path_angle", 90))
+    start = bd.Plane(origin=path @ 0, z_dir=path % 0)
+    section = bd.Circle(size / 2) if f["section"] == "circle" else bd.Rectangle(size, size)
+    return bd.sweep(start * section, path)
+
+
+def _truss(f):
+    span, height, panels, m = f["span"], f["height"], f["panels"], f["member"]
+    if height <= 2 * m or span / panels <= m:
+        raise impossible(f, "the members are too thick for the truss's height or panels")
+    panel = span / panels
+    parts = [bd.Pos(0, 0, z) * bd.Box(span, m, m, align=_BOTTOM) for z in (0, height - m)]
+    inner = height - 2 * m
+    for i in range(panels + 1):
+        x = -span / 2 + min(max(i * panel, m / 2), span - m / 2)
+        parts.append(bd.Pos(x, 0, m) * bd.Box(m, m, inner, align=_BOTTOM))
+    diagonal, angle = math.hypot(panel, inner), math.degrees(math.atan2(inner, panel))
+    for i in range(panels):
+        tilt = angle if i % 2 == 0 else -angle
+        centre = bd.Pos(-span / 2 + (i + 0.5) * panel, 0, height / 2)
+        parts.append(centre * bd.Rot(0, -tilt, 0) * bd.Box(diagonal, m * 0.8, m * 0.8))
+    truss = parts[0]
+    for member in parts[1:]:
+        truss = truss + member
+    return truss & bd.Box(span, m * 2, height, align=_BOTTOM)
+
+
+def _notched_tower(f):
+    w, d, h, n, depth = f["width"], f["depth"], f["height"], f["notches"], f["notch_depth"]
+    if depth >= w or n * 2 + 1 > h:
+        raise impossible(f, "the notches do not fit the tower")
+    tower = bd.Box(w, d, h, align=_BOTTOM)
+    band = h / (2 * n + 1)
+    for i in range(n):
+        side = 1 if i % 2 == 0 else -1
+        notch = bd.Box(depth * 2, d + 2, band, align=_BOTTOM)
+        tower = tower - bd.Pos(side * w / 2, 0, band * (2 * i + 1)) * notch
+    return tower
+
+
+def _arch(span: float, rise: float):
+    arc = bd.ThreePointArc((-span / 2, 0), (0, rise), (span / 2, 0))
+    return bd.make_face([arc, bd.Line((span / 2, 0), (-span / 2, 0))])
+
+
+def _canopy(f):
+    span, rise, t = f["span"], f["rise"], f["thickness"]
+    if t * 2 >= min(span, rise * 2):
+        raise impossible(f, "the canopy is thicker than its arch")
+    shell = _arch(span, rise) - _arch(span - 2 * t, rise - t)
+    return bd.extrude(bd.Plane.XZ * shell, f["depth"] / 2, both=True)
+
+
+BODIES = {
+    "box": _box,
+    "cylinder": _cylinder,
+    "tube": _tube,
+    "sphere": _sphere,
+    "cone": _cone,
+    "polygon_prism": _polygon_prism,
+    "points_prism": _points_prism,
+    "profile_extrude": _profile_extrude,
+    "loft": _loft,
+    "revolve": _revolve,
+    "sweep": _sweep,
+    "truss": _truss,
+    "notched_tower": _notched_tower,
+    "canopy": _canopy,
+}
+
+
+def _placed(shape, f):
+    rx, ry, rz = f.get("rotate", (0, 0, 0))
+    x, y, z = f.get("at", (0, 0, 0))
+    if (rx, ry, rz) != (0, 0, 0):
+        shape = bd.Rot(rx, ry, rz) * shape
+    return bd.Pos(x, y, z) * shape if (x, y, z) != (0, 0, 0) else shape
+
+
+# --- features on a face -------------------------------------------------------------
+
+
+def _face_frame(ctx: Context, f) -> tuple[float, float, float]:
+    """(z of the face, depth of the target, direction into the material)."""
+    target = ctx.tools[f["target"]].shape if "target" in f else ctx.part
+    if target is None:
+        raise impossible(f, "there is no body to put this on")
+    box = target.bounding_box()
+    if f.get("face") == "bottom":
+        return box.min.Z, box.size.Z, 1.0
+    return box.max.Z, box.size.Z, -1.0
+
+
+def _at_positions(tool, f, z: float):
+    positions = f.get("positions") or [[0.0, 0.0]]
+    placed = [bd.Pos(x, y, z) * tool for x, y in positions]
+    result = placed[0]
+    for item in placed[1:]:
+        result = result + item
+    return result
+
+
+def _into(sketch, depth: float, direction: float):
+    """A solid from a sketch on the face, `depth` into the material."""
+    solid = bd.extrude(sketch, depth)
+    return bd.Pos(0, 0, -depth) * solid if direction < 0 else solid
+
+
+def _shape_2d(f):
+    if f["shape"] == "rect":
+        return bd.Rectangle(f["length"], f["width"])
+    return bd.Circle(f["diameter"] / 2)
+
+
+def _hole(ctx, f) -> Tool:
+    z, thickness, into = _face_frame(ctx, f)
+    depth = f.get("depth", thickness + 2)
+    start = 1.0 if "depth" not in f else 0.0  # a through hole starts above the face
+    tool = _into(bd.Circle(f["diameter"] / 2), depth + start, into)
+    if "counterbore_diameter" in f:
+        bore = f.get("counterbore_depth", f["diameter"] / 2)
+        tool = tool + _into(bd.Circle(f["counterbore_diameter"] / 2), bore + start, into)
+    if "countersink_diameter" in f:
+        sink = (f["countersink_diameter"] - f["diameter"]) / 2  # a 90-degree countersink
+        if sink <= 0:
+            raise impossible(f, "the countersink must be wider than the hole")
+        cone = bd.Cone(f["diameter"] / 2, f["countersink_diameter"] / 2, sink, align=_BOTTOM)
+        tool = tool + (bd.Pos(0, 0, -sink) * cone if into < 0 else bd.Rot(180, 0, 0) * cone)
+    return Tool(_at_positions(bd.Pos(0, 0, start * -into) * tool, f, z), "subtract")
+
+
+def _pocket(ctx, f) -> Tool:
+    z, _, into = _face_frame(ctx, f)
+    return Tool(_at_positions(_into(_shape_2d(f), f["depth"], into), f, z), "subtract")
+
+
+def _boss(ctx, f) -> Tool:
+    z, _, into = _face_frame(ctx, f)
+    return Tool(_at_positions(_into(_shape_2d(f), f["height"], -into), f, z), "union")
+
+
+def _slot(ctx, f) -> Tool:
+    z, thickness, into = _face_frame(ctx, f)
+    if f["width"] >= f["length"]:
+        raise impossible(f, "a slot must be longer than it is wide")
+    sketch = bd.SlotCenterToCenter(f["length"] - f["width"], f["width"], f.get("angle", 0))
+    through = "depth" not in f
+    tool = _into(sketch, f.get("depth", thickness + 2), into)
+    lift = bd.Pos(0, 0, -into) if through else bd.Pos(0, 0, 0)
+    return Tool(_at_positions(lift * tool, f, z), "subtract")
+
+
+def _cutout(ctx, f) -> Tool:
+    z, thickness, into = _face_frame(ctx, f)
+    tool = bd.Pos(0, 0, -into) * _into(_shape_2d(f), thickness + 2, into)
+    return Tool(_at_positions(tool, f, z), "subtract")
+
+
+ON_FACE = {"hole": _hole, "pocket": _pocket, "boss": _boss, "slot": _slot, "cutout": _cutout}
+
+
+# --- patterns -------------------------------------------------------------------------
+
+
+def _copies(tool: Tool, locations) -> Tool:
+    shapes = [location * tool.shape for location in locations]
+    result = shapes[0]
+    for shape in shapes[1:]:
+        result = result + shape
+    return Tool(result, tool.op)
+
+
+def _linear(ctx, f) -> Tool:
+    dx, dy, dz = f["spacing"]
+    locations = [bd.Pos(dx * k, dy * k, dz * k) for k in range(1, f["count"])]
+    return _copies(ctx.tools[f["of"]], locations) if locations else None
+
+
+def _grid(ctx, f) -> Tool:
+    locations = [
+        bd.Pos(f["spacing_x"] * i, f["spacing_y"] * j, 0)
+        for i in range(f["count_x"])
+        for j in range(f["count_y"])
+        if (i, j) != (0, 0)
+    ]
+    return _copies(ctx.tools[f["of"]], locations) if locations else None
+
+
+def _polar(ctx, f) -> Tool:
+    step = f.get("angle", 360) / f["count"]
+    locations = [bd.Rot(0, 0, step * k) for k in range(1, f["count"])]
+    return _copies(ctx.tools[f["of"]], locations) if locations else None
+
+
+_PLANES = {"XZ": bd.Plane.XZ, "YZ": bd.Plane.YZ, "XY": bd.Plane.XY}
+
+
+def _mirror(ctx, f) -> Tool:
+    plane = _PLANES[f["plane"]]
+    if "of" in f:
+        tool = ctx.tools[f["of"]]
+        return Tool(bd.mirror(tool.shape, about=plane), tool.op)
+    return Tool(bd.mirror(ctx.part, about=plane), "union")
+
+
+PATTERNS = {
+    "linear_pattern": _linear,
+    "grid_pattern": _grid,
+    "polar_pattern": _polar,
+    "mirror": _mirror,
+}
+
+
+# --- edge treatments, shells, booleans ---------------------------------------------------
+
+
+def _edges(part, which: str):
+    edges = part.edges()
+    if which == "vertical":
+        return edges.filter_by(bd.Axis.Z)
+    if which == "top":
+        return edges.group_by(bd.Axis.Z)[-1]
+    if which == "bottom":
+        return edges.group_by(bd.Axis.Z)[0]
+    if which == "outer":
+        faces = part.faces().sort_by(bd.Axis.Z)
+        return faces[0].outer_wire().edges() + faces[-1].outer_wire().edges()
+    return edges
+
+
+def _edge_treatment(ctx, f):
+    if ctx.part is None:
+        raise impossible(f, "there are no edges yet")
+    edges = _edges(ctx.part, f.get("edges", "all"))
+    try:
+        if f["feature_type"] == "fillet":
+            result = bd.fillet(edges, f["radius"])
+        else:
+            result = bd.chamfer(edges, f["length"])
+    except Exception:
+        size = f.get("radius", f.get("length"))
+        raise impossible(f, f"{size:g} mm is too large for the selected edges") from None
+    if not result.is_valid or result.volume <= _EPSILON:
+        raise impossible(f, "the edge treatment left an invalid solid")
+    return result
+
+
+def _shell(ctx, f):
+    if ctx.part is None:
+        raise impossible(f, "there is nothing to hollow out")
+    faces = ctx.part.faces().sort_by(bd.Axis.Z)
+    openings = {"top": [faces[-1]], "bottom": [faces[0]], "none": None}[f.get("open", "top")]
+    try:
+        result = bd.offset(ctx.part, amount=-f["thickness"], openings=openings)
+    except Exception:
+        raise impossible(f, f"a {f['thickness']:g} mm wall does not fit this part") from None
+    if not result.is_valid or result.volume <= _EPSILON:
+        raise impossible(f, "the shell left an invalid solid")
+    return result
+
+
+def _boolean(ctx, f) -> Tool:
+    a, b = ctx.tools[f["a"]].shape, ctx.tools[f["b"]].shape
+    result = {"union": a + b, "subtract": a - b, "intersect": a & b}[f["operation"]]
+    if result.volume <= _EPSILON:
+        raise impossible(f, "the boolean leaves nothing")
+    return Tool(result, "union")
+
+
+# --- flat outputs -----------------------------------------------------------------------
+
+
+def _profile(ctx, f):
+    shape = f["shape"]
+    if shape == "rect":
+        face = bd.Rectangle(f["length"], f["width"])
+    elif shape == "circle":
+        face = bd.Circle(f["diameter"] / 2)
+    elif shape == "polygon":
+        face = bd.RegularPolygon(f["diameter"] / 2, max(3, f["sides"]))
+    else:
+        face = bd.Polygon(*f["points"], align=None)
+    for x, y in f.get("holes", []):
+        hole = bd.Pos(x, y) * bd.Circle(f.get("hole_diameter", 1.0) / 2)
+        if (face & hole).area < hole.area - _EPSILON:
             raise GeometryError(
-                "hole_outside_body", f"{f['name']}: the hole at ({x:g}, {y:g}) misses the part"
+                "hole_outside_body",
+                f"{f['name']}: a hole at ({x:g}, {y:g}) is not inside the profile",
             )
-    return part
+        face = face - hole
+    ctx.flat.append(face)
 
 
-def build_part(spec: dict) -> bd.Part:
-    part = None
+def _path(ctx, f):
+    if len(f["points"]) < 2:
+        raise impossible(f, "a path needs at least 2 points")
+    ctx.flat.append(bd.Polyline(*[tuple(p) for p in f["points"]]))
+
+
+# --- the engine -------------------------------------------------------------------------
+
+
+def _apply(ctx: Context, name: str, tool: Tool) -> None:
+    ctx.tools[name] = tool
+    if tool.op == "keep":
+        return
+    if ctx.part is None:
+        if tool.op != "union":
+            raise GeometryError("geometry_impossible", f"{name}: there is no body to cut from")
+        ctx.part = tool.shape
+        return
+    before = ctx.part.volume
+    if tool.op == "union":
+        ctx.part = ctx.part + tool.shape
+    elif tool.op == "subtract":
+        ctx.part = ctx.part - tool.shape
+        if ctx.part.volume >= before - _EPSILON:
+            raise GeometryError("hole_outside_body", f"{name}: the cut misses the part")
+    else:
+        ctx.part = ctx.part & tool.shape
+
+
+def _step(ctx: Context, f: dict) -> None:
+    kind = f["feature_type"]
+    if kind in BODIES:
+        _apply(ctx, f["name"], Tool(_placed(BODIES[kind](f), f), f.get("op", "union")))
+    elif kind in ON_FACE:
+        _apply(ctx, f["name"], ON_FACE[kind](ctx, f))
+    elif kind in PATTERNS:
+        tool = PATTERNS[kind](ctx, f)
+        if tool is not None:
+            _apply(ctx, f["name"], tool)
+    elif kind in ("fillet", "chamfer"):
+        ctx.part = _edge_treatment(ctx, f)
+    elif kind == "shell":
+        ctx.part = _shell(ctx, f)
+    elif kind == "boolean":
+        _apply(ctx, f["name"], _boolean(ctx, f))
+    elif kind == "profile":
+        _profile(ctx, f)
+    elif kind == "path":
+        _path(ctx, f)
+
+
+def build_part(spec: dict):
+    """The shape a resolved spec describes: a solid (or compound), or flat faces and wires."""
+    ctx = Context(mode=spec["mode"])
     for feature in spec["geometry"]["features"]:
-        kind = feature["feature_type"]
-        if kind in BODIES:
-            body = BODIES[kind](feature)
-            part = body if part is None else part + body
-        elif kind == "hole":
-            part = _cut_holes(part, feature)
-    _check_valid(part)
-    return part
+        _step(ctx, feature)
+    if spec["output_type"] in ("2d_vector", "1d_path"):
+        return bd.Compound(children=ctx.flat)
+    _check_valid(ctx.part, spec["mode"])
+    return ctx.part
 
 
-def _check_valid(part) -> None:
-    if part is None or not part.is_valid or part.volume <= 0:
+def _check_valid(part, mode: str) -> None:
+    if part is None or not part.is_valid or part.volume <= _EPSILON:
         raise GeometryError("geometry_invalid", "the features do not make a valid solid")
+    if max(part.bounding_box().size) > MAX_SIZE_MM:
+        raise GeometryError("geometry_invalid", "the part is larger than 10 m")
+    if mode == "part" and len(part.solids()) != 1:
+        raise GeometryError(
+            "geometry_invalid",
+            f"the features make {len(part.solids())} separate solids; a part must be one "
+            "(use mode 'assembly' for several)",
+        )

@@ -1,59 +1,58 @@
-"""The compositional spec (v1.1): the only data that crosses from language to geometry.
+"""The compositional spec (v1.1) as a JSON Schema, generated from the feature vocabulary.
 
-This module owns the feature vocabulary. An interpreter writes a spec; `validate_spec`
-decides whether the engine will accept it; nothing in a spec is ever executed.
+Every spec from every interpreter is validated against it before anything is built; the
+schema is served at GET /spec/schema so that a model can be asked for exactly this shape.
 """
 
 import jsonschema
 
+from naturalcad.spec.vocabulary import FEATURES, MAX_PATTERN, MAX_POINTS, Attr
+
 SPEC_VERSION = "1.1"
-MIN_SIZE_MM = 0.01
-MAX_SIZE_MM = 10_000.0
 MAX_FEATURES = 64
-MAX_HOLES = 256
 UNIT_TO_MM = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "in": 25.4}
+NAME = {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_-]{0,63}$"}
+_NUMBER_OR_DIMENSION = {"oneOf": [{"type": "number"}, NAME]}
+_TEXT = {"type": "string", "maxLength": 200}
+_TEXTS = {"type": "array", "items": _TEXT, "maxItems": 32}
+_UNIT_INTERVAL = {"type": "number", "minimum": 0, "maximum": 1}
 
-# A size is a number in the spec's units, or the name of an entry of `dimensions`.
-_SIZE = {
-    "oneOf": [{"type": "number"}, {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,63}$"}]
+
+def _points(size: int) -> dict:
+    point = {"type": "array", "items": {"type": "number"}, "minItems": size, "maxItems": size}
+    return {"type": "array", "items": point, "minItems": 1, "maxItems": MAX_POINTS}
+
+
+_KINDS = {
+    "size": _NUMBER_OR_DIMENSION,
+    "length": _NUMBER_OR_DIMENSION,
+    "angle": {"type": "number", "minimum": -360, "maximum": 360},
+    "count": {"type": "integer", "minimum": 1, "maximum": MAX_PATTERN},
+    "point2": _points(2)["items"],
+    "point3": _points(3)["items"],
+    "points2": _points(2),
+    "points3": _points(3),
+    "ref": NAME,
 }
-_POINT = {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}
 
 
-def _feature(feature_type: str, required: list[str], properties: dict) -> dict:
+def _attribute_schema(attr: Attr) -> dict:
+    return {"enum": list(attr.choices)} if attr.kind == "enum" else _KINDS[attr.kind]
+
+
+def feature_schema(feature_type: str) -> dict:
+    attrs = FEATURES[feature_type]
     return {
         "type": "object",
         "additionalProperties": False,
-        "required": ["name", "feature_type", *required],
+        "required": ["name", "feature_type", *(k for k, a in attrs.items() if a.required)],
         "properties": {
-            "name": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_-]{0,63}$"},
+            "name": NAME,
             "feature_type": {"const": feature_type},
-            **properties,
+            **{key: _attribute_schema(attr) for key, attr in attrs.items()},
         },
     }
 
-
-FEATURE_SCHEMAS = {
-    "box": _feature(
-        "box", ["length", "width", "height"], {"length": _SIZE, "width": _SIZE, "height": _SIZE}
-    ),
-    "cylinder": _feature("cylinder", ["diameter", "height"], {"diameter": _SIZE, "height": _SIZE}),
-    "tube": _feature(
-        "tube",
-        ["outer_diameter", "inner_diameter", "height"],
-        {"outer_diameter": _SIZE, "inner_diameter": _SIZE, "height": _SIZE},
-    ),
-    "hole": _feature(
-        "hole",
-        ["diameter", "positions"],
-        {
-            "diameter": _SIZE,
-            "positions": {"type": "array", "items": _POINT, "minItems": 1, "maxItems": MAX_HOLES},
-            "target": {"type": "string"},
-        },
-    ),
-}
-BODY_TYPES = frozenset({"box", "cylinder", "tube"})
 
 SPEC_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -68,19 +67,33 @@ SPEC_SCHEMA = {
         "mode": {"enum": ["part", "assembly", "sketch"]},
         "output_type": {"enum": ["3d_solid", "surface", "2d_vector", "1d_path"]},
         "units": {"enum": list(UNIT_TO_MM)},
-        "semantic_part": {"type": "object"},
-        "family_hint": {"type": "object"},
-        "dimensions": {
+        "semantic_part": {
             "type": "object",
-            "additionalProperties": {"type": "number"},
-            "maxProperties": 64,
+            "additionalProperties": False,
+            "properties": {
+                "category": _TEXT,
+                "function": _TEXT,
+                "topology": _TEXTS,
+                "symmetry": _TEXT,
+            },
+        },
+        "family_hint": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "name": _TEXT,
+                "generation_mode": {"enum": ["reuse", "extend", "new"]},
+                "parent_family": {"type": ["string", "null"], "maxLength": 200},
+                "confidence": _UNIT_INTERVAL,
+                "novelty_score": _UNIT_INTERVAL,
+            },
         },
         "geometry": {
             "type": "object",
             "additionalProperties": False,
             "required": ["features"],
             "properties": {
-                "primitive_strategy": {"type": "array", "items": {"type": "string"}},
+                "primitive_strategy": _TEXTS,
                 "features": {
                     "type": "array",
                     "minItems": 1,
@@ -88,18 +101,52 @@ SPEC_SCHEMA = {
                     "items": {
                         "type": "object",
                         "required": ["feature_type"],
-                        "properties": {"feature_type": {"enum": sorted(FEATURE_SCHEMAS)}},
+                        "properties": {"feature_type": {"enum": sorted(FEATURES)}},
                         "allOf": [
-                            {"if": {"properties": {"feature_type": {"const": t}}}, "then": s}
-                            for t, s in FEATURE_SCHEMAS.items()
+                            {
+                                "if": {"properties": {"feature_type": {"const": t}}},
+                                "then": feature_schema(t),
+                            }
+                            for t in sorted(FEATURES)
                         ],
                     },
                 },
             },
         },
-        "constraints": {"type": "array"},
-        "style": {"type": "object"},
-        "dedupe": {"type": "object"},
+        "dimensions": {
+            "type": "object",
+            "propertyNames": NAME,
+            "additionalProperties": {"type": "number"},
+            "maxProperties": 64,
+        },
+        "constraints": {
+            "type": "array",
+            "maxItems": 32,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["kind"],
+                "properties": {
+                    "kind": _TEXT,
+                    "target": _TEXT,
+                    "value": {"type": ["number", "string", "boolean", "null"]},
+                },
+            },
+        },
+        "style": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"keywords": _TEXTS, "symmetry": _TEXT, "manufacturing_bias": _TEXT},
+        },
+        "dedupe": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "canonical_signature": {"type": ["string", "null"], "maxLength": 64},
+                "similar_to_job_id": {"type": ["string", "null"], "maxLength": 64},
+                "is_likely_duplicate": {"type": "boolean"},
+            },
+        },
         "notes": {"type": "array", "items": {"type": "string", "maxLength": 500}, "maxItems": 32},
     },
 }

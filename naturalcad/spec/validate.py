@@ -1,8 +1,37 @@
-"""Validation beyond the JSON Schema: references, finite numbers and size limits."""
+"""Validation beyond the JSON Schema: references, finite numbers, units and size limits.
+
+`validate_spec` returns the spec resolved for the engine: every length in millimetres,
+every `dimensions` reference replaced by its value, every reference checked.
+"""
 
 import math
 
 from naturalcad.spec import schema
+from naturalcad.spec.vocabulary import (
+    BODIES,
+    FEATURES,
+    MAX_SIZE_MM,
+    MIN_SIZE_MM,
+)
+
+# Attributes that become required by the value of another: (feature type, shape) -> needed.
+_NEEDS = {
+    ("tube", None): [("inner_diameter", "wall")],
+    ("sweep", "line"): [("path_length",)],
+    ("sweep", "arc"): [("path_radius",)],
+    ("profile", "rect"): [("length",), ("width",)],
+    ("profile", "circle"): [("diameter",)],
+    ("profile", "polygon"): [("sides",), ("diameter",)],
+    ("profile", "points"): [("points",)],
+    **{(t, "rect"): [("length",), ("width",)] for t in ("pocket", "boss", "cutout")},
+    **{(t, "circle"): [("diameter",)] for t in ("pocket", "boss", "cutout")},
+}
+_WHAT_IT_BUILDS = {
+    "3d_solid": (BODIES, "a body feature"),
+    "surface": (BODIES, "a body feature"),
+    "2d_vector": (frozenset({"profile"}), "a profile feature"),
+    "1d_path": (frozenset({"path"}), "a path feature"),
+}
 
 
 class SpecError(Exception):
@@ -20,71 +49,100 @@ def _json_path(parts) -> str:
 
 
 def validate_spec(spec) -> dict:
-    """Return the spec with every size resolved to millimetres, or raise SpecError."""
-    _check_finite(spec, ["$"])
-    error = next(iter(sorted(schema.VALIDATOR.iter_errors(spec), key=lambda e: list(e.path))), None)
-    if error is not None:
+    """Return the spec resolved to millimetres, or raise SpecError."""
+    _check_finite(spec, "$")
+    errors = list(schema.VALIDATOR.iter_errors(spec))
+    if errors:
+        error = max(errors, key=lambda e: (len(e.absolute_path), e.message))
         raise SpecError("spec_invalid", _json_path(error.absolute_path), error.message)
     return _resolve(spec)
 
 
-def _check_finite(value, path) -> None:
+def _check_finite(value, path: str) -> None:
     if isinstance(value, float) and not math.isfinite(value):
-        raise SpecError("spec_invalid", "".join(path), "numbers must be finite")
+        raise SpecError("spec_invalid", path, "numbers must be finite")
     if isinstance(value, dict):
         for key, item in value.items():
-            _check_finite(item, [*path, f".{key}"])
+            _check_finite(item, f"{path}.{key}")
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _check_finite(item, [*path, f"[{index}]"])
+            _check_finite(item, f"{path}[{index}]")
+
+
+class _Resolver:
+    def __init__(self, spec: dict):
+        self.scale = schema.UNIT_TO_MM[spec["units"]]
+        self.dimensions = spec.get("dimensions", {})
+        self.seen: set[str] = set()
+
+    def feature(self, feature: dict, path: str) -> dict:
+        if feature["name"] in self.seen:
+            raise SpecError("duplicate_name", f"{path}.name", f"'{feature['name']}' is used twice")
+        _check_needs(feature, path)
+        attrs = FEATURES[feature["feature_type"]]
+        resolved = {
+            key: value
+            if key in ("name", "feature_type")
+            else self.value(attrs[key].kind, value, f"{path}.{key}")
+            for key, value in feature.items()
+        }
+        self.seen.add(feature["name"])
+        return resolved
+
+    def value(self, kind: str, value, path: str):
+        if kind in ("size", "length"):
+            return self.length(value, path, positive=kind == "size")
+        if kind in ("point2", "point3"):
+            return [self.length(v, f"{path}[{i}]", positive=False) for i, v in enumerate(value)]
+        if kind in ("points2", "points3"):
+            return [self.value("point2", p, f"{path}[{i}]") for i, p in enumerate(value)]
+        if kind == "ref" and value not in self.seen:
+            raise SpecError("dangling_reference", path, f"no earlier feature named '{value}'")
+        return value
+
+    def length(self, value, path: str, positive: bool) -> float:
+        if isinstance(value, str):
+            if value not in self.dimensions:
+                raise SpecError("dangling_reference", path, f"no dimension named '{value}'")
+            value = self.dimensions[value]
+        mm = float(value) * self.scale
+        if positive and not MIN_SIZE_MM <= mm <= MAX_SIZE_MM:
+            raise SpecError(
+                "size_out_of_range",
+                path,
+                f"{mm:g} mm is outside [{MIN_SIZE_MM}, {MAX_SIZE_MM:g}] mm",
+            )
+        if abs(mm) > MAX_SIZE_MM:
+            raise SpecError("size_out_of_range", path, f"{mm:g} mm is beyond {MAX_SIZE_MM:g} mm")
+        return mm
+
+
+def _check_needs(feature: dict, path: str) -> None:
+    shape = feature.get("shape") or feature.get("path")
+    for options in _NEEDS.get((feature["feature_type"], shape), []) + _NEEDS.get(
+        (feature["feature_type"], None), []
+    ):
+        if not any(option in feature for option in options):
+            raise SpecError(
+                "spec_invalid",
+                f"{path}.{options[0]}",
+                f"'{options[0]}' is required here"
+                if len(options) == 1
+                else f"one of {', '.join(options)} is required here",
+            )
 
 
 def _resolve(spec: dict) -> dict:
-    scale = schema.UNIT_TO_MM[spec["units"]]
-    dimensions = spec.get("dimensions", {})
-    seen: set[str] = set()
-    features = []
-    for index, feature in enumerate(spec["geometry"]["features"]):
-        path = f"$.geometry.features[{index}]"
-        if feature["name"] in seen:
-            raise SpecError("duplicate_name", f"{path}.name", f"'{feature['name']}' is used twice")
-        features.append(_resolve_feature(feature, dimensions, scale, seen, path))
-        seen.add(feature["name"])
-    if not any(f["feature_type"] in schema.BODY_TYPES for f in features):
+    resolver = _Resolver(spec)
+    features = [
+        resolver.feature(feature, f"$.geometry.features[{index}]")
+        for index, feature in enumerate(spec["geometry"]["features"])
+    ]
+    kinds, wanted = _WHAT_IT_BUILDS[spec["output_type"]]
+    if not any(f["feature_type"] in kinds for f in features):
         raise SpecError(
-            "no_body", "$.geometry.features", "the part needs at least one body feature"
+            "nothing_to_build",
+            "$.geometry.features",
+            f"a {spec['output_type']} part needs {wanted}",
         )
     return {**spec, "units": "mm", "geometry": {**spec["geometry"], "features": features}}
-
-
-def _resolve_feature(feature, dimensions, scale, seen, path) -> dict:
-    resolved = {}
-    for key, value in feature.items():
-        if key in ("name", "feature_type"):
-            resolved[key] = value
-        elif key == "target":
-            if value not in seen:
-                raise SpecError(
-                    "dangling_reference", f"{path}.target", f"no earlier feature '{value}'"
-                )
-            resolved[key] = value
-        elif key == "positions":
-            resolved[key] = [[x * scale, y * scale] for x, y in value]
-        else:
-            resolved[key] = _size(value, dimensions, scale, f"{path}.{key}")
-    return resolved
-
-
-def _size(value, dimensions, scale, path) -> float:
-    if isinstance(value, str):
-        if value not in dimensions:
-            raise SpecError("dangling_reference", path, f"no dimension named '{value}'")
-        value = dimensions[value]
-    size = float(value) * scale
-    if not schema.MIN_SIZE_MM <= size <= schema.MAX_SIZE_MM:
-        raise SpecError(
-            "size_out_of_range",
-            path,
-            f"{size:g} mm is outside [{schema.MIN_SIZE_MM}, {schema.MAX_SIZE_MM:g}] mm",
-        )
-    return size

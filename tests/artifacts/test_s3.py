@@ -22,7 +22,7 @@ def test_every_artifact_downloads_from_s3_through_its_presigned_url(s3, live_ser
         run_worker()
         job = api.get(job_url).json()
     assert job["status"] == "completed", job["error"]
-    assert {a["kind"] for a in job["artifacts"]} == {"stl", "step", "glb"}
+    assert {a["kind"] for a in job["artifacts"]} == {"stl", "step", "glb", "png"}
     for artifact in job["artifacts"]:
         url = urlparse(artifact["url"])
         assert f"{url.scheme}://{url.netloc}" == s3.client.meta.endpoint_url

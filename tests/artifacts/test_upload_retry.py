@@ -64,5 +64,5 @@ def test_a_503_on_upload_is_retried_and_the_job_completes(flaky_store, s3, make_
     pipeline.run_job(str(job.id))
     job.refresh_from_db()
     assert job.status == JobStatus.COMPLETED, job.error_text
-    assert len(flaky_store) == 3 and set(flaky_store.values()) == {2}  # each object: 503, then OK
+    assert len(flaky_store) == 4 and set(flaky_store.values()) == {2}  # each object: 503, then OK
     assert s3.object_keys() == {a.storage_key for a in Artifact.objects.filter(job=job)}

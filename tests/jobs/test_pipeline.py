@@ -27,7 +27,7 @@ def test_a_cube_job_completes_with_stored_files(make_job):
     assert statuses(job)[-2:] == ["running", "completed"]
     assert job.spec_json["geometry"]["features"][0]["feature_type"] == "box"
     artifacts = {a.kind: a for a in job.artifacts.all()}
-    assert set(artifacts) == {"stl", "step", "glb"}
+    assert set(artifacts) == {"stl", "step", "glb", "png"}
     stl = default_storage.open(artifacts["stl"].storage_key).read()
     assert hashlib.sha256(stl).hexdigest() == artifacts["stl"].sha256
     assert len(stl) == artifacts["stl"].size_bytes

@@ -22,7 +22,7 @@ BOX = {"name": "body", "feature_type": "box", "length": 30, "width": 20, "height
 
 def test_the_child_builds_and_returns_every_file():
     files = runner.build_files(spec(BOX), timeout=60, memory_mb=2048)
-    assert set(files) == {"stl", "step", "glb"}
+    assert set(files) == {"stl", "step", "glb", "png"}
     assert stl_size(files["stl"]) == pytest.approx([30, 20, 10], abs=1e-3)
     assert files["glb"][:4] == b"glTF"
 

@@ -43,7 +43,7 @@ def test_sizes_are_resolved_to_millimetres_through_dimensions():
         (spec([BOX, BOX]), "duplicate_name", "$.geometry.features[1].name"),
         (
             spec([{"name": "h", "feature_type": "hole", "diameter": 3, "positions": [[0, 0]]}]),
-            "no_body",
+            "nothing_to_build",
             "$.geometry.features",
         ),
         (
