@@ -74,10 +74,15 @@ def _polygon_prism(f):
     return bd.extrude(polygon, f["height"])
 
 
+def _polygon(points):
+    # Tuples, not lists: build123d reads a list argument as a list of points.
+    return bd.Polygon(*[tuple(p) for p in points], align=None)
+
+
 def _points_prism(f):
     if len(f["points"]) < 3:
         raise impossible(f, "a polygon needs at least 3 points")
-    return bd.extrude(bd.Polygon(*f["points"], align=None), f["height"])
+    return bd.extrude(_polygon(f["points"]), f["height"])
 
 
 def _profile_points(f) -> list[tuple[float, float]]:
@@ -104,7 +109,7 @@ def _profile_points(f) -> list[tuple[float, float]]:
 
 def _profile_extrude(f):
     """The cross-section lies in the XZ plane (width along X, height up); length runs along Y."""
-    section = bd.Plane.XZ * bd.Polygon(*_profile_points(f), align=None)
+    section = bd.Plane.XZ * _polygon(_profile_points(f))
     return bd.extrude(section, f["length"] / 2, both=True)
 
 
@@ -128,7 +133,7 @@ def _revolve(f):
     points = f["profile"]
     if len(points) < 3 or min(x for x, _ in points) < 0:
         raise impossible(f, "a revolved profile needs 3 points, all at radius >= 0")
-    face = bd.Plane.XZ * bd.Polygon(*points, align=None)
+    face = bd.Plane.XZ * _polygon(points)
     return bd.revolve(face, bd.Axis.Z, f.get("angle", 360))
 
 
@@ -254,21 +259,35 @@ def _shape_2d(f):
     return bd.Circle(f["diameter"] / 2)
 
 
+def _above(tool, into: float, lift: float = 1.0):
+    """Start a cutting tool `lift` mm outside the face, so no skin is left on the face."""
+    return bd.Pos(0, 0, -into * lift) * tool
+
+
 def _hole(ctx, f) -> Tool:
     z, thickness, into = _face_frame(ctx, f)
-    depth = f.get("depth", thickness + 2)
-    start = 1.0 if "depth" not in f else 0.0  # a through hole starts above the face
-    tool = _into(bd.Circle(f["diameter"] / 2), depth + start, into)
+    if "depth" in f:
+        tool = _into(bd.Circle(f["diameter"] / 2), f["depth"], into)
+    else:
+        tool = _above(_into(bd.Circle(f["diameter"] / 2), thickness + 2, into), into)
     if "counterbore_diameter" in f:
         bore = f.get("counterbore_depth", f["diameter"] / 2)
-        tool = tool + _into(bd.Circle(f["counterbore_diameter"] / 2), bore + start, into)
+        cylinder = _into(bd.Circle(f["counterbore_diameter"] / 2), bore + 1, into)
+        tool = tool + _above(cylinder, into)
     if "countersink_diameter" in f:
-        sink = (f["countersink_diameter"] - f["diameter"]) / 2  # a 90-degree countersink
-        if sink <= 0:
-            raise impossible(f, "the countersink must be wider than the hole")
-        cone = bd.Cone(f["diameter"] / 2, f["countersink_diameter"] / 2, sink, align=_BOTTOM)
-        tool = tool + (bd.Pos(0, 0, -sink) * cone if into < 0 else bd.Rot(180, 0, 0) * cone)
-    return Tool(_at_positions(bd.Pos(0, 0, start * -into) * tool, f, z), "subtract")
+        tool = tool + _countersink(f, into)
+    return Tool(_at_positions(tool, f, z), "subtract")
+
+
+def _countersink(f, into: float):
+    """A 90-degree cone from the face, as wide as the countersink there."""
+    sink = (f["countersink_diameter"] - f["diameter"]) / 2
+    if sink <= 0:
+        raise impossible(f, "the countersink must be wider than the hole")
+    narrow, wide = f["diameter"] / 2, f["countersink_diameter"] / 2
+    if into < 0:
+        return bd.Pos(0, 0, -sink) * bd.Cone(narrow, wide, sink, align=_BOTTOM)
+    return bd.Cone(wide, narrow, sink, align=_BOTTOM)
 
 
 def _pocket(ctx, f) -> Tool:
@@ -286,15 +305,16 @@ def _slot(ctx, f) -> Tool:
     if f["width"] >= f["length"]:
         raise impossible(f, "a slot must be longer than it is wide")
     sketch = bd.SlotCenterToCenter(f["length"] - f["width"], f["width"], f.get("angle", 0))
-    through = "depth" not in f
-    tool = _into(sketch, f.get("depth", thickness + 2), into)
-    lift = bd.Pos(0, 0, -into) if through else bd.Pos(0, 0, 0)
-    return Tool(_at_positions(lift * tool, f, z), "subtract")
+    if "depth" in f:
+        tool = _into(sketch, f["depth"], into)
+    else:
+        tool = _above(_into(sketch, thickness + 2, into), into)
+    return Tool(_at_positions(tool, f, z), "subtract")
 
 
 def _cutout(ctx, f) -> Tool:
     z, thickness, into = _face_frame(ctx, f)
-    tool = bd.Pos(0, 0, -into) * _into(_shape_2d(f), thickness + 2, into)
+    tool = _above(_into(_shape_2d(f), thickness + 2, into), into)
     return Tool(_at_positions(tool, f, z), "subtract")
 
 
@@ -421,7 +441,7 @@ def _profile(ctx, f):
     elif shape == "polygon":
         face = bd.RegularPolygon(f["diameter"] / 2, max(3, f["sides"]))
     else:
-        face = bd.Polygon(*f["points"], align=None)
+        face = _polygon(f["points"])
     for x, y in f.get("holes", []):
         hole = bd.Pos(x, y) * bd.Circle(f.get("hole_diameter", 1.0) / 2)
         if (face & hole).area < hole.area - _EPSILON:
@@ -436,7 +456,7 @@ def _profile(ctx, f):
 def _path(ctx, f):
     if len(f["points"]) < 2:
         raise impossible(f, "a path needs at least 2 points")
-    ctx.flat.append(bd.Polyline(*[tuple(p) for p in f["points"]]))
+    ctx.flat.append(bd.Polyline(*[tuple(p) for p in f["points"]]))  # tuples: see _polygon
 
 
 # --- the engine -------------------------------------------------------------------------

@@ -70,10 +70,15 @@ def check_watertight(shape, tol: float) -> None:
         # Faces are meshed separately; weld their shared vertices by position first.
         _, ids = np.unique(np.round(points / (tol * 0.5)), axis=0, return_inverse=True)
         welded = ids.reshape(-1)[triangles]
+        # Triangles that collapse when welded (at a sphere's pole, a cone's tip) are no gap.
+        welded = welded[
+            (welded[:, 0] != welded[:, 1])
+            & (welded[:, 1] != welded[:, 2])
+            & (welded[:, 0] != welded[:, 2])
+        ]
         edges = np.sort(
             np.concatenate([welded[:, [0, 1]], welded[:, [1, 2]], welded[:, [2, 0]]]), axis=1
         )
-        edges = edges[edges[:, 0] != edges[:, 1]]
         _, counts = np.unique(edges, axis=0, return_counts=True)
         if not np.all(counts == 2):
             raise GeometryError("geometry_invalid", "the part's surface is not closed")

@@ -1,0 +1,210 @@
+"""Every example spec builds, and its files say what a formula says they should.
+
+Expected volumes and sizes are computed here by formula, never taken from the engine; the
+files are read back with readers of our own (STL, GLB, STEP text) or independent libraries
+(ezdxf for DXF, ElementTree for SVG, Pillow for PNG).
+"""
+
+import io
+import json
+import math
+import re
+import struct
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import ezdxf
+import numpy as np
+import pytest
+from PIL import Image
+
+from naturalcad.geometry.worker_child import build_and_export
+from naturalcad.spec.validate import validate_spec
+from tests.conftest import stl_bounds
+
+pytestmark = pytest.mark.slow
+EXAMPLES = Path(__file__).resolve().parents[2] / "naturalcad" / "spec" / "examples"
+PI = math.pi
+
+
+def hexagon_area(across_flats: float) -> float:
+    return 2 * math.sqrt(3) * (across_flats / 2) ** 2
+
+
+def arch_area(span: float, rise: float) -> float:
+    """The circular segment through (-span/2, 0), (0, rise), (span/2, 0)."""
+    radius = (span**2 / 4 + rise**2) / (2 * rise)
+    return radius**2 * math.acos((radius - rise) / radius) - (radius - rise) * math.sqrt(
+        2 * radius * rise - rise**2
+    )
+
+
+def frustum(r1: float, r2: float, h: float) -> float:
+    return PI * h / 3 * (r1**2 + r1 * r2 + r2**2)
+
+
+# name: (volume in mm³, bounding box in mm, solids)
+SOLIDS = {
+    "box_plate": (100 * 60 * 8, (100, 60, 8), 1),
+    "cube_inch": (50.8**3, (50.8, 50.8, 50.8), 1),
+    "cylinder_rod": (PI * 5**2 * 120, (10, 10, 120), 1),
+    "disc_cm": (PI * 40**2 * 6, (80, 80, 6), 1),
+    "tube_od_id": (PI / 4 * (30**2 - 24**2) * 50, (30, 30, 50), 1),
+    "washer_wall": (PI / 4 * (20**2 - 14**2) * 2, (20, 20, 2), 1),
+    "sphere_ball": (4 / 3 * PI * 12.5**3, (25, 25, 25), 1),
+    "cone_point": (frustum(20, 0, 30), (40, 40, 30), 1),
+    "frustum": (frustum(20, 10, 30), (40, 40, 30), 1),
+    "hex_nut": ((hexagon_area(17) - PI * 5**2) * 8, (17 / math.cos(PI / 6), 17, 8), 1),
+    "triangular_prism": (40 * 30 / 2 * 10, (40, 30, 10), 1),
+    "l_bracket": ((40 * 5 + 25 * 5) * 50, (40, 50, 30), 1),
+    "t_profile": ((40 * 4 + 4 * 26) * 100, (40, 100, 30), 1),
+    "u_channel": ((40 * 3 + 2 * 3 * 17) * 60, (40, 60, 20), 1),
+    "loft_square_to_square": (50 / 3 * (40**2 + 20**2 + 40 * 20), (40, 40, 50), 1),
+    "revolve_full": (PI * 20**2 * 30, (40, 40, 30), 1),
+    "revolve_half_ring": (PI * (20**2 - 10**2) * 10 / 2, (40, 20, 10), 1),
+    "sweep_line": (PI * 5**2 * 80, (10, 10, 80), 1),
+    "sweep_arc": (PI * 5**2 * (PI / 2 * 50), (55, 10, 55), 1),  # Pappus
+    "plate_corner_holes": (120 * 70 * 5 - 4 * PI * 3**2 * 5, (120, 70, 5), 1),
+    "blind_hole": (40 * 40 * 20 - PI * 5**2 * 8, (40, 40, 20), 1),
+    "counterbore": (50 * 50 * 12 - PI * 3.3**2 * 5.2 - PI * 5.5**2 * 6.8, (50, 50, 12), 1),
+    "countersink": (50 * 50 * 10 - PI * 3**2 * 7 - frustum(6, 3, 3), (50, 50, 10), 1),
+    "rect_pocket": (80 * 60 * 20 - 40 * 30 * 10, (80, 60, 20), 1),
+    "round_pocket": (80 * 80 * 20 - PI * 20**2 * 5, (80, 80, 20), 1),
+    "boss": (60 * 60 * 10 + PI * 10**2 * 15, (60, 60, 25), 1),
+    "slot": (100 * 40 * 10 - ((30 - 8) * 8 + PI * 4**2) * 10, (100, 40, 10), 1),
+    "cutout": (100 * 100 * 5 - 40 * 20 * 5, (100, 100, 5), 1),
+    "linear_pattern": (100 * 20 * 10 - 5 * PI * 2.5**2 * 10, (100, 20, 10), 1),
+    "grid_pattern": (100 * 100 * 5 - 16 * PI * 2**2 * 5, (100, 100, 5), 1),
+    "polar_flange": (PI * 10 * (50**2 - 15**2 - 6 * 4**2), (100, 100, 10), 1),
+    "mirror": (2 * 40 * 20 * 10, (80, 20, 10), 1),
+    "fillet_vertical": (40 * 40 * 20 - 4 * (5**2 - PI * 5**2 / 4) * 20, (40, 40, 20), 1),
+    # four prisms of the chamfer's triangle along the top edges, less their corner overlaps
+    "chamfer_top": (40 * 40 * 20 - 4 * (2**2 / 2 * 40) + 4 * 2**3 / 3, (40, 40, 20), 1),
+    "shell_tray": (100 * 60 * 30 - 94 * 54 * 27, (100, 60, 30), 1),
+    "boolean_half_cylinder": (PI * 20**2 * 20 / 2, (20, 40, 20), 1),
+    "notched_tower": (30 * 30 * 90 - 2 * 10 * 30 * 18, (30, 30, 90), 1),
+    "canopy_surface": ((arch_area(200, 50) - arch_area(192, 46)) * 100, (200, 100, 50), 1),
+    "assembly_two_blocks": (2 * 20**3, (60, 20, 20), 2),
+}
+# Shapes with no elementary formula: bounds that any right answer lies within.
+BOUNDED = {
+    "loft_square_to_circle": ((PI * 15**2 * 50, 40 * 40 * 50), (40, 40, 50)),
+    "truss_beam": ((2 * 1000 * 20 * 20, 1000 * 20 * 150), (1000, 20, 150)),
+}
+# name: (area in mm², bounding box, DXF entity counts)
+FLAT = {
+    "laser_plate": (100 * 50 - 4 * PI * 3**2, (100, 50), {"LINE": 4, "CIRCLE": 4}),
+    "hexagon_profile": (6 * 20**2 * math.sqrt(3) / 4, (40, 40 * math.sqrt(3) / 2), {"LINE": 6}),
+    "route_path": (0.0, (100, 30), {"LINE": 3}),
+}
+
+
+def example(name: str) -> dict:
+    return validate_spec(json.loads((EXAMPLES / f"{name}.json").read_text()))
+
+
+def stl_volume(data: bytes) -> float:
+    (count,) = struct.unpack_from("<I", data, 80)
+    records = np.frombuffer(
+        data[84:], dtype=np.dtype([("n", "<3f4"), ("v", "<9f4"), ("a", "<u2")]), count=count
+    )
+    v = records["v"].astype(float).reshape(-1, 3, 3)
+    return float(np.einsum("ij,ij->i", v[:, 0], np.cross(v[:, 1], v[:, 2])).sum() / 6)
+
+
+def _rotate(points: np.ndarray, quaternion) -> np.ndarray:
+    x, y, z, w = quaternion
+    matrix = np.array(
+        [
+            [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
+            [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
+            [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
+        ]
+    )
+    return points @ matrix.T
+
+
+def glb_extent(data: bytes) -> list[float]:
+    """The scene's extent along glTF's X, Y (up) and Z, in mm (glTF is in metres)."""
+    magic, _, _ = struct.unpack_from("<4sII", data, 0)
+    length, kind = struct.unpack_from("<I4s", data, 12)
+    assert (magic, kind) == (b"glTF", b"JSON")
+    gltf = json.loads(data[20 : 20 + length])
+    corners = []
+    for node in gltf["nodes"]:
+        for primitive in gltf["meshes"][node["mesh"]]["primitives"]:
+            accessor = gltf["accessors"][primitive["attributes"]["POSITION"]]
+            low, high = accessor["min"], accessor["max"]
+            box = np.array(
+                [
+                    [a, b, c]
+                    for a in (low[0], high[0])
+                    for b in (low[1], high[1])
+                    for c in (low[2], high[2])
+                ]
+            )
+            corners.append(_rotate(box, node.get("rotation", [0, 0, 0, 1])))
+    points = np.concatenate(corners) * 1000
+    return list(points.max(axis=0) - points.min(axis=0))
+
+
+def check_png(data: bytes) -> None:
+    image = Image.open(io.BytesIO(data)).convert("RGB")
+    assert Image.open(io.BytesIO(data)).format == "PNG" and image.size == (512, 512)
+    background = image.getpixel((0, 0))
+    drawn = sum(1 for pixel in image.getdata() if pixel != background)
+    assert drawn > 512 * 512 * 0.002  # something was drawn
+
+
+def test_the_library_covers_every_feature_type():
+    from naturalcad.spec.vocabulary import FEATURES
+
+    used = {
+        f["feature_type"]
+        for p in EXAMPLES.glob("*.json")
+        for f in json.loads(p.read_text())["geometry"]["features"]
+    }
+    assert used == set(FEATURES)
+    assert len(list(EXAMPLES.glob("*.json"))) >= 30
+    assert set(SOLIDS) | set(BOUNDED) | set(FLAT) == {p.stem for p in EXAMPLES.glob("*.json")}
+
+
+@pytest.mark.parametrize("name", sorted(SOLIDS))
+def test_solid_examples_match_their_formulas(name):
+    volume, size, solids = SOLIDS[name]
+    files = build_and_export(example(name))
+    low, high = stl_bounds(files["stl"])
+    assert [h - lo for lo, h in zip(low, high, strict=True)] == pytest.approx(size, abs=0.15)
+    assert stl_volume(files["stl"]) == pytest.approx(volume, rel=0.01)
+    assert len(re.findall(rb"MANIFOLD_SOLID_BREP", files["step"])) == solids
+    x, y, z = glb_extent(files["glb"])  # Y-up: the part's height is glTF's Y
+    assert [x, z, y] == pytest.approx([size[0], size[1], size[2]], abs=0.2)
+    check_png(files["png"])
+
+
+@pytest.mark.parametrize("name", sorted(BOUNDED))
+def test_studies_stay_within_their_bounds(name):
+    (least, most), size = BOUNDED[name]
+    files = build_and_export(example(name))
+    low, high = stl_bounds(files["stl"])
+    assert [h - lo for lo, h in zip(low, high, strict=True)] == pytest.approx(size, abs=0.15)
+    assert least < stl_volume(files["stl"]) < most
+
+
+@pytest.mark.parametrize("name", sorted(FLAT))
+def test_flat_examples_export_dxf_svg_and_png(name):
+    area, (width, depth), entities = FLAT[name]
+    files = build_and_export(example(name))
+    assert set(files) == {"dxf", "svg", "png"}
+    drawing = ezdxf.read(io.StringIO(files["dxf"].decode()))
+    kinds = [entity.dxftype() for entity in drawing.modelspace()]
+    assert {kind: kinds.count(kind) for kind in set(kinds)} == entities
+    box = ezdxf.bbox.extents(drawing.modelspace())
+    assert (box.size.x, box.size.y) == pytest.approx((width, depth), abs=1e-3)
+    svg = ET.fromstring(files["svg"])  # noqa: S314 - our own output, in a test
+    assert svg.tag.endswith("svg") and svg.get("width", "").endswith("mm")
+    check_png(files["png"])
+    circles = sum(PI * e.dxf.radius**2 for e in drawing.modelspace() if e.dxftype() == "CIRCLE")
+    if area:
+        outline = width * depth if name == "laser_plate" else area
+        assert outline - circles == pytest.approx(area, rel=1e-6)
