@@ -70,7 +70,8 @@ def build_isolated(spec: dict) -> dict[str, bytes]:
             spec, timeout=settings.GEOMETRY_TIMEOUT_SECONDS, memory_mb=settings.GEOMETRY_MEMORY_MB
         )
     except GeometryError as exc:
-        raise JobFailure(exc.code, exc.message) from None
+        where = f" (at {exc.path})" if exc.path else ""
+        raise JobFailure(exc.code, f"{exc.message}{where}") from None
 
 
 @transaction.atomic

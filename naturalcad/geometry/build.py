@@ -507,8 +507,12 @@ def _step(ctx: Context, f: dict) -> None:
 def build_part(spec: dict):
     """The shape a resolved spec describes: a solid (or compound), or flat faces and wires."""
     ctx = Context(mode=spec["mode"])
-    for feature in spec["geometry"]["features"]:
-        _step(ctx, feature)
+    for index, feature in enumerate(spec["geometry"]["features"]):
+        try:
+            _step(ctx, feature)
+        except GeometryError as error:
+            error.path = error.path or f"$.geometry.features[{index}]"
+            raise
     if spec["output_type"] in ("2d_vector", "1d_path"):
         return bd.Compound(children=ctx.flat)
     _check_valid(ctx.part, spec["mode"])

@@ -67,7 +67,7 @@ def _child(spec: dict, sender, memory_mb: int) -> None:
     try:
         sender.send(("ok", build_and_export(spec)))
     except GeometryError as exc:
-        sender.send(("error", (exc.code, exc.message)))
+        sender.send(("error", (exc.code, exc.message, exc.path)))
     except MemoryError:
         sender.send(("error", ("geometry_memory", "the build ran out of memory")))
     except Exception as exc:  # an OCCT failure on an accepted spec

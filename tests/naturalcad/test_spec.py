@@ -71,3 +71,24 @@ def test_refused_specs_name_their_code_and_path(document, code, path):
     with pytest.raises(SpecError) as caught:
         validate_spec(document)
     assert (caught.value.code, caught.value.path) == (code, path)
+
+
+def _signature(document):
+    from naturalcad.spec.signature import canonical_signature
+
+    return canonical_signature(validate_spec(document))
+
+
+def test_the_canonical_signature_ignores_what_does_not_change_the_part():
+    base = spec([BOX])
+    same_in_cm = spec([{**BOX, "length": 3, "width": 2, "height": 1}], units="cm")
+    renamed = spec([{**BOX, "name": "other"}], notes=["a note"], intent="a block")
+    via_dimension = spec([{**BOX, "length": "l"}], dimensions={"l": 30})
+    assert len({_signature(d) for d in (base, same_in_cm, renamed, via_dimension)}) == 1
+
+
+def test_the_canonical_signature_changes_with_the_part():
+    base = _signature(spec([BOX]))
+    assert _signature(spec([{**BOX, "length": 31}])) != base
+    assert _signature({**spec([BOX]), "mode": "assembly"}) != base
+    assert _signature({**spec([BOX]), "output_type": "surface"}) != base

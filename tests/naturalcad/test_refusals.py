@@ -1,0 +1,122 @@
+"""Specs the engine must refuse, each with its error code and the JSON path of the culprit."""
+
+import pytest
+
+from naturalcad.geometry.build import build_part
+from naturalcad.geometry.errors import GeometryError
+from naturalcad.spec.validate import SpecError, validate_spec
+
+
+def spec(*features, output_type="3d_solid", mode="part", **extra) -> dict:
+    return {
+        "spec_version": "1.1",
+        "mode": mode,
+        "output_type": output_type,
+        "units": "mm",
+        "geometry": {"features": list(features)},
+        **extra,
+    }
+
+
+def f(name, feature_type, **attrs) -> dict:
+    return {"name": name, "feature_type": feature_type, **attrs}
+
+
+BOX = f("body", "box", length=40, width=30, height=10)
+PATH0 = "$.geometry.features[0]"
+PATH1 = "$.geometry.features[1]"
+
+SPEC_REFUSALS = [
+    (spec(f("b", "teapot")), "spec_invalid", f"{PATH0}.feature_type"),
+    (spec({**BOX, "length": float("nan")}), "spec_invalid", f"{PATH0}.length"),
+    (spec({**BOX, "width": float("-inf")}), "spec_invalid", f"{PATH0}.width"),
+    (spec({**BOX, "height": "10"}), "spec_invalid", f"{PATH0}.height"),
+    (spec({**BOX, "height": "tall"}), "dangling_reference", f"{PATH0}.height"),
+    (spec({**BOX, "height": [10]}), "spec_invalid", f"{PATH0}.height"),
+    (spec({**BOX, "length": 0.005}), "size_out_of_range", f"{PATH0}.length"),
+    (spec({**BOX, "length": 10001}), "size_out_of_range", f"{PATH0}.length"),
+    (spec({**BOX, "length": -5}), "size_out_of_range", f"{PATH0}.length"),
+    (spec(BOX, units="furlong"), "spec_invalid", "$.units"),
+    (
+        spec({**BOX, "length": 11, "width": 1, "height": 1}, units="m"),
+        "size_out_of_range",
+        f"{PATH0}.length",
+    ),
+    (spec({**BOX, "script": "__import__('os')"}), "spec_invalid", PATH0),
+    (
+        spec(BOX, f("h", "hole", diameter=3, target="ghost")),
+        "dangling_reference",
+        f"{PATH1}.target",
+    ),
+    (
+        spec(BOX, f("p", "linear_pattern", of="nothing", count=3, spacing=[5, 0, 0])),
+        "dangling_reference",
+        f"{PATH1}.of",
+    ),
+    (
+        spec(
+            BOX, f("p", "grid_pattern", of="body", count_x=401, count_y=1, spacing_x=1, spacing_y=1)
+        ),
+        "spec_invalid",
+        f"{PATH1}.count_x",
+    ),
+    (spec(BOX, BOX), "duplicate_name", f"{PATH1}.name"),
+    (spec(f("t", "tube", outer_diameter=10, height=5)), "spec_invalid", f"{PATH0}.inner_diameter"),
+    (spec(BOX, f("p", "pocket", shape="rect", depth=2)), "spec_invalid", f"{PATH1}.length"),
+    (spec(f("h", "hole", diameter=3)), "nothing_to_build", "$.geometry.features"),
+    (spec(BOX, output_type="2d_vector"), "nothing_to_build", "$.geometry.features"),
+    (spec(*[{**BOX, "name": f"b{i}"} for i in range(65)]), "spec_invalid", "$.geometry.features"),
+    (
+        spec(BOX, family_hint={"generation_mode": "guess"}),
+        "spec_invalid",
+        "$.family_hint.generation_mode",
+    ),
+    (spec(BOX, dimensions={"w": "wide"}), "spec_invalid", "$.dimensions.w"),
+]
+
+GEOMETRY_REFUSALS = [
+    (spec(BOX, f("h", "hole", diameter=5, positions=[[500, 0]])), "hole_outside_body", PATH1),
+    (spec(BOX, f("r", "fillet", radius=8, edges="all")), "geometry_impossible", PATH1),
+    (spec(BOX, f("c", "chamfer", length=12, edges="top")), "geometry_impossible", PATH1),
+    (spec(BOX, f("s", "shell", thickness=20)), "geometry_impossible", PATH1),
+    (
+        spec(f("t", "tube", outer_diameter=10, inner_diameter=12, height=5)),
+        "geometry_impossible",
+        PATH0,
+    ),
+    (
+        spec(f("n", "polygon_prism", sides=2, across_flats=10, height=5)),
+        "geometry_impossible",
+        PATH0,
+    ),
+    (spec(BOX, f("s", "slot", length=4, width=10)), "geometry_impossible", PATH1),
+    (
+        spec(BOX, f("far", "box", length=5, width=5, height=5, at=[100, 0, 0])),
+        "geometry_invalid",
+        "",
+    ),
+    (
+        spec(
+            f("p", "profile", shape="rect", length=20, width=10, holes=[[30, 0]], hole_diameter=2),
+            output_type="2d_vector",
+            mode="sketch",
+        ),
+        "hole_outside_body",
+        PATH0,
+    ),
+]
+
+
+@pytest.mark.parametrize(("document", "code", "path"), SPEC_REFUSALS)
+def test_the_validator_refuses(document, code, path):
+    with pytest.raises(SpecError) as caught:
+        validate_spec(document)
+    assert (caught.value.code, caught.value.path) == (code, path), caught.value.message
+
+
+@pytest.mark.parametrize(("document", "code", "path"), GEOMETRY_REFUSALS)
+def test_the_engine_refuses_impossible_parts_with_a_clear_error(document, code, path):
+    with pytest.raises(GeometryError) as caught:
+        build_part(validate_spec(document))
+    assert (caught.value.code, caught.value.path) == (code, path), caught.value.message
+    assert caught.value.message
