@@ -35,6 +35,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m naturalcad.stack exec -- $(PY) bench/reuse.py
 	$(PY) -m naturalcad.stack exec -- $(PY) bench/api.py
+	DEBUG=true $(PY) bench/geometry.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -48,7 +48,7 @@ def timed_job(prompt: str) -> tuple[float, Job]:
 def main() -> None:
     call_command("migrate", verbosity=0)
     settings.MAX_UNFINISHED_PER_KEY = 10**6
-    runner.warm_up()
+    runner.warm_up(settings.GEOMETRY_MEMORY_MB)
     firsts, repeats = [], []
     for trial in range(TRIALS):
         prompt = f"a {100 + trial} x 60 mm plate, 5 mm thick, with four 6 mm corner holes"

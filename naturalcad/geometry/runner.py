@@ -1,77 +1,134 @@
 """Build a spec in a child process that can be killed.
 
-OCCT calls cannot be interrupted from Python, so every build runs in a child started
-from a forkserver that has build123d preloaded (about 30 ms instead of a 2 s import),
-with an address-space limit set in the child and a wall-time limit kept by the parent.
-Children never fork from the worker itself: its threads, event loop and sockets stay put.
+OCCT calls cannot be interrupted from Python, so every build runs in a child process
+started from a forkserver that has build123d imported. Children are kept warm and reused
+(OCCT's lazy first-build set-up costs more than the build itself), one build at a time
+each, under an address-space limit set in the child and a wall-time limit kept here; a
+child that breaches either is killed and replaced, and the worker keeps serving. Children
+never fork from the worker itself: its threads, event loop and sockets stay put.
 """
 
 import json
 import multiprocessing
+import os
 import resource
+import threading
 import traceback
 
 from naturalcad.geometry.errors import GeometryError
 
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["naturalcad.geometry.worker_child"])
+# A child is retired after this many builds, so that a slow leak cannot grow without end.
+MAX_BUILDS_PER_CHILD = 200
+_WARM_UP = {
+    "spec_version": "1.1",
+    "mode": "part",
+    "output_type": "3d_solid",
+    "units": "mm",
+    "geometry": {
+        "features": [
+            {"name": "body", "feature_type": "box", "length": 10, "width": 10, "height": 10},
+            {"name": "hole", "feature_type": "hole", "diameter": 3},
+        ]
+    },
+}
 
 
-def warm_up() -> None:
-    """Start the forkserver now so the first job does not pay for importing build123d."""
-    proc = _CONTEXT.Process(target=_noop)
-    proc.start()
-    proc.join()
+class _Child:
+    def __init__(self, memory_mb: int):
+        self.memory_mb = memory_mb
+        self.builds = 0
+        self.conn, theirs = _CONTEXT.Pipe()
+        self.proc = _CONTEXT.Process(target=_serve, args=(theirs, memory_mb), daemon=True)
+        self.proc.start()
+        theirs.close()
+
+    def build(self, spec: dict, timeout: float) -> dict[str, bytes]:
+        self.builds += 1
+        self.conn.send(spec)
+        if not self.conn.poll(timeout):
+            raise GeometryError("geometry_timeout", f"the build took longer than {timeout:g} s")
+        try:
+            outcome, payload = self.conn.recv()
+        except EOFError:
+            self.proc.join(5)
+            raise GeometryError(
+                "geometry_memory",
+                f"the build ran out of memory or crashed (exit {self.proc.exitcode})",
+            ) from None
+        if outcome == "ok":
+            return payload
+        raise GeometryError(*payload)
+
+    def stop(self) -> None:
+        self.conn.close()
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join()
 
 
-def _noop() -> None:
-    pass
+_idle: list[_Child] = []
+_lock = threading.Lock()
+
+
+def _take(memory_mb: int) -> _Child:
+    with _lock:
+        for child in _idle:
+            if child.memory_mb == memory_mb and child.proc.is_alive():
+                _idle.remove(child)
+                return child
+    return _Child(memory_mb)
+
+
+def _give_back(child: _Child) -> None:
+    if child.builds >= MAX_BUILDS_PER_CHILD:
+        child.stop()
+        return
+    with _lock:
+        _idle.append(child)
 
 
 def build_files(spec: dict, *, timeout: float, memory_mb: int) -> dict[str, bytes]:
     # Plain JSON crosses into the child: no pickled objects, and no Django imports there.
     spec = json.loads(json.dumps(spec))
-    receiver, sender = _CONTEXT.Pipe(duplex=False)
-    proc = _CONTEXT.Process(target=_child, args=(spec, sender, memory_mb), daemon=True)
-    proc.start()
-    sender.close()
+    child = _take(memory_mb)
     try:
-        return _await_result(receiver, proc, timeout)
-    finally:
-        receiver.close()
-        if proc.is_alive():
-            proc.kill()
-        proc.join()
+        result = child.build(spec, timeout)
+    except GeometryError as error:
+        if error.code in ("geometry_timeout", "geometry_memory"):
+            child.stop()  # its state is unknown: never reuse it
+        else:
+            _give_back(child)
+        raise
+    except BaseException:
+        child.stop()
+        raise
+    _give_back(child)
+    return result
 
 
-def _await_result(receiver, proc, timeout: float) -> dict[str, bytes]:
-    if not receiver.poll(timeout):
-        raise GeometryError("geometry_timeout", f"the build took longer than {timeout:g} s")
-    try:
-        outcome, payload = receiver.recv()
-    except EOFError:
-        proc.join()
-        raise GeometryError(
-            "geometry_memory", f"the build ran out of memory or crashed (exit {proc.exitcode})"
-        ) from None
-    if outcome == "ok":
-        return payload
-    raise GeometryError(*payload)
+def warm_up(memory_mb: int = 2048) -> None:
+    """Start a child and build once in it, so the first job does not pay for the set-up."""
+    build_files(_WARM_UP, timeout=120, memory_mb=memory_mb)
 
 
-def _child(spec: dict, sender, memory_mb: int) -> None:
+def _serve(conn, memory_mb: int) -> None:
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     from naturalcad.geometry.worker_child import build_and_export
 
-    try:
-        sender.send(("ok", build_and_export(spec)))
-    except GeometryError as exc:
-        sender.send(("error", (exc.code, exc.message, exc.path)))
-    except MemoryError:
-        sender.send(("error", ("geometry_memory", "the build ran out of memory")))
-    except Exception as exc:  # an OCCT failure on an accepted spec
-        traceback.print_exc()
-        sender.send(("error", ("geometry_failed", f"the geometry kernel failed: {exc}")))
-    finally:
-        sender.close()
+    while True:
+        try:
+            spec = conn.recv()
+        except (EOFError, OSError):
+            os._exit(0)
+        try:
+            conn.send(("ok", build_and_export(spec)))
+        except GeometryError as exc:
+            conn.send(("error", (exc.code, exc.message, exc.path)))
+        except MemoryError:
+            os._exit(3)  # the parent sees the pipe close and reports geometry_memory
+        except Exception as exc:  # an OCCT failure on an accepted spec
+            traceback.print_exc()
+            conn.send(("error", ("geometry_failed", f"the geometry kernel failed: {exc}", "")))
