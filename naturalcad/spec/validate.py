@@ -10,6 +10,7 @@ from naturalcad.spec import schema
 from naturalcad.spec.vocabulary import (
     BODIES,
     FEATURES,
+    MAX_INSTANCES,
     MAX_SIZE_MM,
     MIN_SIZE_MM,
 )
@@ -74,6 +75,7 @@ class _Resolver:
         self.scale = schema.UNIT_TO_MM[spec["units"]]
         self.dimensions = spec.get("dimensions", {})
         self.seen: set[str] = set()
+        self.instances: dict[str, int] = {}
 
     def feature(self, feature: dict, path: str) -> dict:
         if feature["name"] in self.seen:
@@ -86,8 +88,23 @@ class _Resolver:
             else self.value(attrs[key].kind, value, f"{path}.{key}")
             for key, value in feature.items()
         }
+        self._count_instances(resolved, path)
         self.seen.add(feature["name"])
         return resolved
+
+    def _count_instances(self, f: dict, path: str) -> None:
+        """Copies this feature makes; a pattern multiplies the copies of what it repeats."""
+        kind = f["feature_type"]
+        copies = len(f.get("positions") or [0]) if kind != "profile" else 1
+        if kind in ("linear_pattern", "polar_pattern"):
+            copies = f["count"] * self.instances[f["of"]]
+        elif kind == "grid_pattern":
+            copies = f["count_x"] * f["count_y"] * self.instances[f["of"]]
+        if copies > MAX_INSTANCES:
+            raise SpecError(
+                "too_many_instances", path, f"{copies} copies; at most {MAX_INSTANCES} per feature"
+            )
+        self.instances[f["name"]] = copies
 
     def value(self, kind: str, value, path: str):
         if kind in ("size", "length"):

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 MAX_SIZE_MM = 10_000.0
 MIN_SIZE_MM = 0.01
-MAX_PATTERN = 400  # instances of one pattern or positions of one feature
-MAX_POINTS = 200
+MAX_PATTERN = 400  # the count of one pattern axis
+MAX_POINTS = 200  # points of one polygon, path or list of positions
+MAX_INSTANCES = 1000  # copies one feature may make, patterns of patterns multiplied
 
 
 @dataclass(frozen=True)

@@ -208,3 +208,27 @@ def test_flat_examples_export_dxf_svg_and_png(name):
     if area:
         outline = width * depth if name == "laser_plate" else area
         assert outline - circles == pytest.approx(area, rel=1e-6)
+
+
+def test_a_100_mm_part_deviates_at_most_0_05_mm_and_no_finer_than_needed():
+    """The rim of a 100 mm disc: the sagitta between neighbouring STL vertices."""
+    disc = {
+        "spec_version": "1.1",
+        "mode": "part",
+        "output_type": "3d_solid",
+        "units": "mm",
+        "geometry": {
+            "features": [{"name": "d", "feature_type": "cylinder", "diameter": 100, "height": 10}]
+        },
+    }
+    data = build_and_export(validate_spec(disc))["stl"]
+    (count,) = struct.unpack_from("<I", data, 80)
+    vertices = np.frombuffer(
+        data[84:], dtype=np.dtype([("n", "<3f4"), ("v", "<9f4"), ("a", "<u2")]), count=count
+    )["v"]
+    points = vertices.astype(float).reshape(-1, 3)
+    rim = points[np.isclose(points[:, 2], 10, atol=1e-4)]
+    angles = np.unique(np.round(np.arctan2(rim[:, 1], rim[:, 0]), 6))
+    step = np.max(np.diff(np.concatenate([angles, [angles[0] + 2 * PI]])))
+    sagitta = 50 * (1 - math.cos(step / 2))
+    assert 0.0125 < sagitta <= 0.05 + 1e-6

@@ -61,6 +61,22 @@ SPEC_REFUSALS = [
         f"{PATH1}.count_x",
     ),
     (spec(BOX, BOX), "duplicate_name", f"{PATH1}.name"),
+    (
+        spec(
+            BOX, f("p", "grid_pattern", of="body", count_x=40, count_y=40, spacing_x=1, spacing_y=1)
+        ),
+        "too_many_instances",
+        PATH1,
+    ),
+    (
+        spec(
+            BOX,
+            f("h", "hole", diameter=1, positions=[[0, 0]] * 10),
+            f("p", "linear_pattern", of="h", count=101, spacing=[0.1, 0, 0]),
+        ),
+        "too_many_instances",
+        "$.geometry.features[2]",
+    ),
     (spec(f("t", "tube", outer_diameter=10, height=5)), "spec_invalid", f"{PATH0}.inner_diameter"),
     (spec(BOX, f("p", "pocket", shape="rect", depth=2)), "spec_invalid", f"{PATH1}.length"),
     (spec(f("h", "hole", diameter=3)), "nothing_to_build", "$.geometry.features"),
