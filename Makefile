@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(PY) -m naturalcad.stack exec -- $(PY) bench/reuse.py
 	$(PY) -m naturalcad.stack exec -- $(PY) bench/api.py
 	DEBUG=true $(PY) bench/geometry.py
+	$(PY) -m naturalcad.stack exec -- $(PY) bench/interpret.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

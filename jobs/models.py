@@ -76,6 +76,8 @@ class Job(models.Model):
     # NULL, not "", for "no key": the unique constraint must ignore keyless jobs.
     idempotency_key = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
     canonical_signature = models.CharField(max_length=64, blank=True, default="")
+    # sha256 of normalized prompt, output type and mode: the prompt cache's key
+    prompt_key = models.CharField(max_length=64, blank=True, default="")
     api_key = models.ForeignKey(
         "jobs.ApiKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
     )
@@ -97,6 +99,11 @@ class Job(models.Model):
                 fields=["client_session_id", "-created_at"], name="job_session_recent_idx"
             ),
             models.Index(fields=["ip_hash", "-created_at"], name="job_ip_recent_idx"),
+            models.Index(
+                fields=["prompt_key", "-created_at"],
+                name="job_prompt_cache_idx",
+                condition=models.Q(spec_json__isnull=False),
+            ),
             # Reuse looks for a completed job that built the same part.
             models.Index(
                 fields=["canonical_signature", "-created_at"],
@@ -230,3 +237,18 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating} on {self.job_id}"
+
+
+class InferenceBudget(models.Model):
+    """Model calls and tokens spent per UTC day; past the daily budget, rules only."""
+
+    day = models.DateField(primary_key=True)
+    calls = models.IntegerField(default=0)
+    tokens = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "inference_budget"
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.calls} calls, {self.tokens} tokens"

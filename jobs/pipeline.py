@@ -20,13 +20,15 @@ from artifacts.storage import (
     put_object,
 )
 from audit.models import AuditEvent, record
+from jobs import inference
+from jobs.inference import prompt_key
 from jobs.models import Job, JobStatus
 from jobs.queue import MAX_STALLED_RETRIES
+from jobs.services import normalize_prompt
 from naturalcad.geometry import runner
 from naturalcad.geometry.errors import GeometryError
-from naturalcad.interpret.rules import PromptNotUnderstood, interpret
 from naturalcad.spec.signature import canonical_signature
-from naturalcad.spec.validate import SpecError, validate_spec
+from naturalcad.spec.validate import SpecError
 
 logger = logging.getLogger(__name__)
 STALLED_REASON = "worker_lost"
@@ -44,8 +46,8 @@ def run_job(job_id: str) -> None:
     if job is None:
         return
     try:
-        spec = derive_spec(job.prompt, job.output_type, job.mode)
-        signature = _save_spec(job, spec)
+        spec, model_info = derive_spec(job.prompt, job.output_type, job.mode, job=job)
+        signature = _save_spec(job, spec, model_info)
         if not reuse_completed(job.id, signature):
             _complete(job.id, build_isolated(spec))
     except JobFailure as failure:
@@ -55,11 +57,14 @@ def run_job(job_id: str) -> None:
         _fail(job.id, "internal_error", "The worker failed unexpectedly; please retry.")
 
 
-def derive_spec(prompt: str, output_type: str, mode: str) -> dict:
+def derive_spec(prompt: str, output_type: str, mode: str, job: Job | None = None):
+    """(validated spec, model_info) by rules, prompt cache or model; JobFailure if none."""
+    key = job.prompt_key if job else prompt_key(normalize_prompt(prompt), output_type, mode)
+    request = inference.Request(prompt, output_type, mode, key=key, job=job)
     try:
-        return validate_spec(interpret(prompt, output_type, mode))
-    except PromptNotUnderstood as exc:
-        raise JobFailure("prompt_not_understood", str(exc)) from None
+        return inference.choose_spec(request)
+    except inference.NoSpec as exc:
+        raise JobFailure(exc.code, exc.message) from None
     except SpecError as exc:
         raise JobFailure(exc.code, f"{exc.path}: {exc.message}") from None
 
@@ -84,11 +89,14 @@ def _start(job_id: str) -> Job | None:
     return job
 
 
-def _save_spec(job: Job, spec: dict) -> str:
+def _save_spec(job: Job, spec: dict, model_info: dict) -> str:
     signature = canonical_signature(spec)
     spec["dedupe"] = {**spec.get("dedupe", {}), "canonical_signature": signature}
     Job.objects.filter(id=job.id).update(
-        spec_json=spec, canonical_signature=signature, updated_at=timezone.now()
+        spec_json=spec,
+        canonical_signature=signature,
+        model_info_json=model_info,
+        updated_at=timezone.now(),
     )
     return signature
 

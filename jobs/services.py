@@ -12,6 +12,7 @@ from audit.models import record
 from jobs import access
 from jobs.access import Client
 from jobs.api.errors import ApiError
+from jobs.inference import prompt_key
 from jobs.models import Feedback, Job, JobStatus
 
 
@@ -62,9 +63,11 @@ def _replay(key: str, request_fingerprint: str) -> Job | None:
 def _create_and_queue(data, client: Client, idempotency_key, request_fingerprint) -> Job:
     from jobs.tasks import build_job
 
+    normalized = normalize_prompt(data["prompt"])
     job = Job.objects.create(
         prompt=data["prompt"],
-        normalized_prompt=normalize_prompt(data["prompt"]),
+        normalized_prompt=normalized,
+        prompt_key=prompt_key(normalized, data["output_type"], data["mode"]),
         output_type=data["output_type"],
         mode=data["mode"],
         client_session_id=data.get("session_id", ""),

@@ -142,6 +142,22 @@ STORAGES = build_storages(ARTIFACT_URL_TTL_SECONDS)
 # Client IPs are stored only as HMAC-SHA256 under this key.
 IP_HASH_KEY = env_str("IP_HASH_KEY") or SECRET_KEY
 
+# Inference: Hugging Face chat completions; HF_TOKEN comes only from the environment.
+HF_TOKEN = env_str("HF_TOKEN") or ""
+HF_BASE_URL = env_str("HF_BASE_URL", "https://router.huggingface.co/v1")
+HF_MODEL = env_str("HF_MODEL", "Qwen/Qwen2.5-72B-Instruct")
+HF_TGI_GRAMMAR = env_bool("HF_TGI_GRAMMAR", False)
+HF_TIMEOUT_SECONDS = env_int("HF_TIMEOUT_SECONDS", 20, minimum=1)
+HF_MAX_RETRIES = env_int("HF_MAX_RETRIES", 2, minimum=0, maximum=5)
+HF_MAX_WAIT_SECONDS = env_int("HF_MAX_WAIT_SECONDS", 30, minimum=0)
+HF_DAILY_CALLS = env_int("HF_DAILY_CALLS", 500, minimum=0)
+HF_DAILY_TOKENS = env_int("HF_DAILY_TOKENS", 1_000_000, minimum=0)
+HF_USD_PER_MILLION_TOKENS = float(env_str("HF_USD_PER_MILLION_TOKENS", "0.5"))
+HF_CIRCUIT_FAILURES = env_int("HF_CIRCUIT_FAILURES", 3, minimum=1)
+HF_CIRCUIT_SECONDS = env_int("HF_CIRCUIT_SECONDS", 60, minimum=1)
+# A rules reading at least this confident skips the model (free and instant), in percent.
+RULES_CONFIDENCE_PERCENT = env_int("RULES_CONFIDENCE_PERCENT", 80, minimum=0, maximum=100)
+
 # Abuse protection. Rates are django-ratelimit rates, comma-separated: "5/m,50/d".
 NATURALCAD_REQUIRE_API_KEY = env_bool("NATURALCAD_REQUIRE_API_KEY", False)
 RATE_LIMITS = {

@@ -165,3 +165,12 @@ def stl_size(data: bytes) -> list[float]:
     """Extent of a binary STL along X, Y and Z, in millimetres."""
     low, high = stl_bounds(data)
     return [h - lo for lo, h in zip(low, high, strict=True)]
+
+
+@pytest.fixture
+def fake_hf():
+    from tests.fake_hf import FakeHuggingFace
+
+    server = FakeHuggingFace()
+    yield server
+    server.stop()

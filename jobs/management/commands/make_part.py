@@ -36,7 +36,8 @@ class Command(BaseCommand):
 
     def _spec(self, options) -> dict:
         if options["prompt"] is not None:
-            return derive_spec(options["prompt"], options["output_type"], options["mode"])
+            spec, _ = derive_spec(options["prompt"], options["output_type"], options["mode"])
+            return spec
         try:
             raw = json.loads(options["spec"].read_text())
         except (OSError, ValueError) as exc:

@@ -1,0 +1,203 @@
+"""Which way a prompt becomes a spec: rules, the prompt cache, or the model.
+
+Confident rules readings skip the model (free and instant). Otherwise, with a token set, the
+prompt cache answers a prompt seen before; then the model, if today's budget allows and the
+circuit breaker is closed. When the model fails, the rules reading serves if there is one.
+`model_info` records the path taken, latency, token usage and estimated cost.
+"""
+
+import hashlib
+import threading
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from audit.models import record
+from jobs.models import Job
+from naturalcad.interpret import hf
+from naturalcad.interpret.rules import PromptNotUnderstood, confidence, interpret
+from naturalcad.interpret.safety import suspicious_patterns
+from naturalcad.spec.validate import validate_spec
+
+
+class NoSpec(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def prompt_key(normalized_prompt: str, output_type: str, mode: str) -> str:
+    return hashlib.sha256(f"{normalized_prompt}\x00{output_type}\x00{mode}".encode()).hexdigest()
+
+
+class CircuitBreaker:
+    """Open after `failures` failures in a row; stays open for `seconds`, then tries again."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.failures = 0
+        self.open_until = 0.0
+
+    def is_open(self) -> bool:
+        return time.monotonic() < self.open_until
+
+    def succeeded(self) -> None:
+        with self.lock:
+            self.failures = 0
+
+    def failed(self) -> None:
+        with self.lock:
+            self.failures += 1
+            if self.failures >= settings.HF_CIRCUIT_FAILURES:
+                self.open_until = time.monotonic() + settings.HF_CIRCUIT_SECONDS
+                self.failures = 0
+
+
+BREAKER = CircuitBreaker()
+
+
+@dataclass
+class Request:
+    prompt: str
+    output_type: str
+    mode: str
+    key: str = ""
+    job: Job | None = None
+
+
+def provider() -> hf.Provider | None:
+    if not settings.HF_TOKEN:
+        return None
+    return hf.Provider(
+        base_url=settings.HF_BASE_URL,
+        model=settings.HF_MODEL,
+        token=settings.HF_TOKEN,
+        tgi_grammar=settings.HF_TGI_GRAMMAR,
+        timeout=settings.HF_TIMEOUT_SECONDS,
+        max_retries=settings.HF_MAX_RETRIES,
+        max_wait=settings.HF_MAX_WAIT_SECONDS,
+    )
+
+
+def choose_spec(request: Request) -> tuple[dict, dict]:
+    """(validated spec, model_info) for a prompt, or NoSpec."""
+    flags = suspicious_patterns(request.prompt)
+    if flags and request.job is not None:  # make_part has no job and no audit trail
+        record("prompt.suspicious", job=request.job, patterns=flags)
+    rules, rules_error = _rules(request)
+    model = None if flags else provider()  # a hostile prompt never reaches the paid model
+    if rules is not None and (model is None or confidence(rules) * 100 >= _threshold()):
+        return rules, _info("rules", confidence=confidence(rules))
+    if model is None:
+        return _rules_or_fail(rules, rules_error, "rules", "rules_only")
+    cached = _cached(request)
+    if cached is not None:
+        return cached, _info("cache")
+    return _from_model(request, model, rules, rules_error)
+
+
+def _threshold() -> int:
+    return settings.RULES_CONFIDENCE_PERCENT
+
+
+def _rules(request: Request):
+    try:
+        return validate_spec(interpret(request.prompt, request.output_type, request.mode)), None
+    except PromptNotUnderstood as error:
+        return None, str(error)
+
+
+def _rules_or_fail(rules, rules_error, path: str, reason: str):
+    if rules is None:
+        raise NoSpec("prompt_not_understood", rules_error)
+    return rules, _info(path, confidence=confidence(rules), reason=reason)
+
+
+def _info(path: str, **extra) -> dict:
+    return {
+        "path": path,
+        "provider": "rules" if "rules" in path else "huggingface",
+        "model": settings.HF_MODEL if path != "rules" else None,
+        **extra,
+    }
+
+
+def _cached(request: Request) -> dict | None:
+    earlier = (
+        Job.objects.filter(prompt_key=request.key, spec_json__isnull=False)
+        .exclude(id=getattr(request.job, "id", None))
+        .filter(model_info_json__path__in=["model", "cache"])
+        .order_by("-created_at")
+        .first()
+    )
+    return earlier.spec_json if earlier else None
+
+
+def _from_model(request: Request, model: hf.Provider, rules, rules_error):
+    if BREAKER.is_open():
+        return _rules_or_fail(rules, rules_error, "rules_fallback", "circuit_open")
+    if not reserve_call():
+        return _rules_or_fail(rules, rules_error, "rules_fallback", "budget_exhausted")
+    started = time.monotonic()
+    try:
+        answer = hf.ask_model(model, request.prompt, request.output_type, request.mode)
+    except hf.ProviderUnavailable:
+        BREAKER.failed()
+        return _rules_or_fail(rules, rules_error, "rules_fallback", "provider_unavailable")
+    except hf.ModelAnswerInvalid as error:
+        BREAKER.succeeded()  # the provider answered; the answers were wrong
+        if rules is not None:
+            return rules, _info("rules_fallback", reason="model_invalid")
+        raise NoSpec("model_answer_invalid", str(error)) from None
+    BREAKER.succeeded()
+    spend_tokens(answer.usage.get("total_tokens", 0))
+    return answer.spec, _model_info(answer, started)
+
+
+def _model_info(answer: hf.Answer, started: float) -> dict:
+    tokens = answer.usage.get("total_tokens", 0)
+    return _info(
+        "model",
+        prompt_version=hf.PROMPT_VERSION,
+        usage=answer.usage,
+        latency_ms=round((time.monotonic() - started) * 1000),
+        requests=answer.requests,
+        repairs=answer.repairs,
+        estimated_cost_usd=round(tokens * settings.HF_USD_PER_MILLION_TOKENS / 1e6, 6),
+    )
+
+
+_RESERVE = """
+INSERT INTO inference_budget (day, calls, tokens, updated_at) VALUES (%(day)s, 1, 0, now())
+ON CONFLICT (day) DO UPDATE SET calls = inference_budget.calls + 1, updated_at = now()
+    WHERE inference_budget.calls < %(calls)s AND inference_budget.tokens < %(tokens)s
+RETURNING calls
+"""
+
+
+def reserve_call() -> bool:
+    """Count one model call against today's budget, atomically; False when it is spent."""
+    if settings.HF_DAILY_CALLS == 0 or settings.HF_DAILY_TOKENS == 0:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _RESERVE,
+            {
+                "day": timezone.now().date(),
+                "calls": settings.HF_DAILY_CALLS,
+                "tokens": settings.HF_DAILY_TOKENS,
+            },
+        )
+        return cursor.fetchone() is not None
+
+
+def spend_tokens(tokens: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE inference_budget SET tokens = tokens + %s, updated_at = now() WHERE day = %s",
+            [int(tokens), timezone.now().date()],
+        )
