@@ -29,7 +29,16 @@ EXAMPLES = [
     ["a 120 x 70 mm mounting plate, 5 mm thick, with four 6 mm corner holes", "3d_solid", "part"],
     ["a cylinder 20 mm diameter, 30 mm tall", "3d_solid", "part"],
     ["a spacer 12 mm OD, 6.5 mm ID, 8 mm long", "3d_solid", "part"],
-    ["a box 60 x 40 x 25 mm", "3d_solid", "part"],
+    [
+        "round flange 120 mm diameter, 12 mm thick, 40 mm bore, six 10 mm bolt holes on a 90 mm "
+        "bolt circle",
+        "3d_solid",
+        "part",
+    ],
+    ["an L bracket 50 x 40 x 5 mm, 30 mm wide", "3d_solid", "part"],
+    ["an M8 hex nut", "3d_solid", "part"],
+    ["a laser-cut plate 100 x 50 with four 5 mm holes", "2d_vector", "sketch"],
+    ["a route centreline 300 mm long with 3 jogs", "1d_path", "sketch"],
 ]
 STEPS = {"submitted": 1, "validated": 1, "queued": 2, "running": 3, "completed": 4}
 

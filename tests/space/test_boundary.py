@@ -59,3 +59,21 @@ def test_the_space_declares_only_what_it_needs():
     front_matter = (SPACE / "README.md").read_text().split("---")[1]
     for line in ("sdk: gradio", "app_file: app.py", "sdk_version: 6."):
         assert line in front_matter
+
+
+def test_every_example_in_the_space_is_a_part_the_interpreter_builds():
+    from naturalcad.geometry.build import build_part
+    from naturalcad.interpret.rules import interpret
+    from naturalcad.spec.validate import validate_spec
+
+    tree = ast.parse((SPACE / "app.py").read_text())
+    examples = next(
+        ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "EXAMPLES"
+    )
+    assert len(examples) >= 8
+    for prompt, output_type, mode in examples:
+        spec = validate_spec(interpret(prompt, output_type, mode))
+        assert spec["output_type"] == output_type
+        build_part(spec)
