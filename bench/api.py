@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from naturalcad.stack import wait_until_up
+from naturalcad.stack import API_COMMAND, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))
@@ -44,16 +44,7 @@ def start_api(limiter: bool) -> tuple[subprocess.Popen, str]:
         "MAX_UNFINISHED_PER_CLIENT": "100000000",
         "MAX_QUEUE_DEPTH": "100000000",
     }
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "-c",
-        "python:naturalcad.gunicorn_conf",
-        "naturalcad.wsgi",
-        "--access-logfile",
-        "/dev/null",
-    ]
+    command = [*API_COMMAND, "--access-logfile", "/dev/null"]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     wait_until_up(f"{url}/health")

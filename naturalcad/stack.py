@@ -51,6 +51,9 @@ def child_env(database_url: str) -> dict[str, str]:
     return env
 
 
+API_COMMAND = [PYTHON, "-m", "gunicorn", "-c", "python:naturalcad.gunicorn_conf", "naturalcad.wsgi"]
+
+
 def _manage(*args: str) -> list[str]:
     return [PYTHON, str(ROOT / "manage.py"), *args]
 
@@ -58,14 +61,7 @@ def _manage(*args: str) -> list[str]:
 def processes(env: dict[str, str]) -> dict[str, list[str]]:
     port = env.get("PORT", "8000")
     commands = {
-        "api": [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "-c",
-            "python:naturalcad.gunicorn_conf",
-            "naturalcad.wsgi",
-        ],
+        "api": API_COMMAND,
         "worker": _manage("run_worker"),
     }
     if (ROOT / "space" / "app.py").exists():

@@ -6,24 +6,12 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
-from artifacts.models import Artifact
 from artifacts.storage import put_object, sign_link
-from jobs.models import JobStatus
 
 
 @pytest.fixture
-def artifact(make_job):
-    job = make_job(JobStatus.COMPLETED)
-    stored = put_object(b"solid part\n", "stl")
-    return Artifact.objects.create(
-        job=job,
-        kind="stl",
-        storage_key=stored.key,
-        size_bytes=stored.size_bytes,
-        sha256=stored.sha256,
-        content_type="model/stl",
-        expires_at=timezone.now() + timedelta(days=7),
-    )
+def artifact(stored_artifact):
+    return stored_artifact(b"solid part\n")
 
 
 def download(api, token):

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from artifacts.models import Artifact
 from artifacts.retention import purge_expired
-from artifacts.storage import put_object
 from audit.models import AuditEvent
 from jobs.models import JobStatus
 from naturalcad.storage_settings import build_storages
@@ -19,22 +18,12 @@ FUTURE = timedelta(days=3)
 
 
 @pytest.fixture
-def completed_with(make_job):
-    """Factory: a completed job with one STL artifact holding `data`, expiring after `ttl`."""
+def completed_with(stored_artifact):
+    """Factory: (completed job, its object key) with one STL artifact expiring after `ttl`."""
 
     def make(data: bytes, ttl: timedelta):
-        job = make_job(JobStatus.COMPLETED)
-        stored = put_object(data, "stl")
-        Artifact.objects.create(
-            job=job,
-            kind="stl",
-            storage_key=stored.key,
-            size_bytes=stored.size_bytes,
-            sha256=stored.sha256,
-            content_type="model/stl",
-            expires_at=timezone.now() + ttl,
-        )
-        return job, stored.key
+        artifact = stored_artifact(data, ttl)
+        return artifact.job, artifact.storage_key
 
     return make
 

@@ -1,14 +1,13 @@
 """Limits hold exactly across processes: 50 requests at once, two API processes, a limit of 10."""
 
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 
 from jobs.models import Job
-from naturalcad.stack import wait_until_up
+from naturalcad.stack import API_COMMAND, wait_until_up
 from tests.conftest import ROOT
 from tests.test_stack import free_port
 
@@ -28,14 +27,7 @@ def two_process_api(subprocess_env, tmp_path):
     }
     log = (tmp_path / "gunicorn.log").open("w")
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            "python:naturalcad.gunicorn_conf",
-            "naturalcad.wsgi",
-        ],
+        API_COMMAND,
         cwd=ROOT,
         env=env,
         stdout=log,
