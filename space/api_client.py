@@ -109,12 +109,11 @@ class NaturalCadApi:
         self._request("POST", f"/jobs/{job_id}/feedback", end_user_ip, json=body)
 
     def download(self, job: dict) -> dict[str, Path]:
-        """Fetch every artifact of a completed job into a folder of its own."""
-        folder = Path(tempfile.gettempdir()) / "naturalcad-space" / job["id"]
-        folder.mkdir(parents=True, exist_ok=True)
+        """Fetch every artifact of a completed job into a folder of its own (once)."""
         paths = {}
         for artifact in job["artifacts"]:
-            path = folder / f"naturalcad-{job['id'][:8]}.{artifact['kind']}"
+            path = local_path(job["id"], artifact["kind"])
+            path.parent.mkdir(parents=True, exist_ok=True)
             if not path.exists():
                 try:
                     response = httpx.get(artifact["url"], timeout=60, follow_redirects=True)
@@ -124,6 +123,15 @@ class NaturalCadApi:
                 path.write_bytes(response.content)
             paths[artifact["kind"]] = path
         return paths
+
+
+def local_path(job_id: str, kind: str) -> Path:
+    return (
+        Path(tempfile.gettempdir())
+        / "naturalcad-space"
+        / job_id
+        / f"naturalcad-{job_id[:8]}.{kind}"
+    )
 
 
 def failure_message(job: dict) -> str:

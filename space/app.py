@@ -14,7 +14,7 @@ from datetime import datetime
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr
-from api_client import FINAL, ApiProblem, NaturalCadApi, failure_message
+from api_client import FINAL, ApiProblem, NaturalCadApi, failure_message, local_path
 
 logger = logging.getLogger("naturalcad.space")
 API = NaturalCadApi(
@@ -124,6 +124,22 @@ def remember(history: list | None, job: dict) -> list:
     return [entry, *entries][:20]
 
 
+def with_previews(history: list | None) -> list[dict]:
+    """History entries whose preview image this Space still has on disk, newest first."""
+    return [h for h in history or [] if local_path(h["id"], "png").exists()]
+
+
+def history_gallery(history: list | None) -> list[tuple[str, str]]:
+    return [(str(local_path(h["id"], "png")), h["prompt"][:40]) for h in with_previews(history)]
+
+
+def pick_from_gallery(history, evt: gr.SelectData):
+    shown = with_previews(history)
+    if not 0 <= evt.index < len(shown):
+        return (*cleared_outputs("Pick a part from your history."), "")
+    return (*reload_job(shown[evt.index]["id"]), shown[evt.index]["id"])
+
+
 def history_choices(history: list | None) -> gr.update:
     choices = [(f"{h['prompt'][:60]} · {h['status']}", h["id"]) for h in history or []]
     return gr.update(choices=choices, value=None)
@@ -158,13 +174,14 @@ def generate(prompt, output_type, mode, session_id, request: gr.Request = None):
 def show_result(job_id, history):
     """The files and details of a finished job; nothing to show keeps the status line."""
     if not job_id:
-        return (*cleared_outputs(gr.update()), history, gr.update())
+        return (*cleared_outputs(gr.update()), history, gr.update(), gr.update())
     try:
         job = API.get_job(job_id)
+        outputs = job_outputs(job)
         history = remember(history, job)
-        return (*job_outputs(job), history, history_choices(history))
+        return (*outputs, history, history_choices(history), history_gallery(history))
     except ApiProblem as problem:
-        return (*cleared_outputs(f"⚠️ {problem.message}"), history, gr.update())
+        return (*cleared_outputs(f"⚠️ {problem.message}"), history, gr.update(), gr.update())
 
 
 def reload_job(job_id):
@@ -237,15 +254,22 @@ def build() -> gr.Blocks:
                     down = gr.Button("👎 Not right", scale=0)
                 thanks = gr.Markdown()
         with gr.Accordion("Your parts in this browser", open=False):
-            past = gr.Dropdown(label="Reload a part", choices=[])
+            gallery = gr.Gallery(
+                label="Previews (click to reload)", columns=6, height=180, allow_preview=False
+            )
+            past = gr.Dropdown(label="Reload a part", choices=[], allow_custom_value=True)
         outputs = [status, model, preview, step, stl, dxf, svg, dimensions, notes]
         generate_button.click(
             generate,
             [prompt, output_type, mode, session_id],
             [status, job_id, session_id],
             api_name="generate",
-        ).then(show_result, [job_id, history], [*outputs, history, past], api_name="result")
-        past.change(reload_job, past, outputs, api_name="reload").then(
+        ).then(
+            show_result, [job_id, history], [*outputs, history, past, gallery], api_name="result"
+        )
+        gallery.select(pick_from_gallery, history, [*outputs, job_id], api_visibility="private")
+        # `input`, not `change`: only a visitor's pick reloads, not the list being refreshed
+        past.input(reload_job, past, outputs, api_name="reload").then(
             lambda chosen: chosen or "", past, job_id, api_visibility="private"
         )
         for button, rating in ((up, "up"), (down, "down")):
@@ -255,7 +279,12 @@ def build() -> gr.Blocks:
                 thanks,
                 api_name=f"feedback_{rating}",
             )
-        demo.load(history_choices, history, past, api_visibility="private")
+        demo.load(
+            lambda h: (history_choices(h), history_gallery(h)),
+            history,
+            [past, gallery],
+            api_visibility="private",
+        )
     return demo
 
 

@@ -25,12 +25,17 @@ def generate(space_url: str, prompt: str, session: str = "browser-1") -> dict:
         "notes",
         "history",
         "past",
+        "gallery",
     ]
     result = client.predict(job_id, [], api_name="/result")
     out = dict(zip(names, result, strict=True)) | {"job_id": job_id}
     if not job_id:  # refused before a job existed: the status line carries the message
         out["status"] = status
     return out
+
+
+def _gallery(out: dict) -> list:
+    return [(item["image"], item["caption"]) for item in out["gallery"]]
 
 
 def step_size(path: str) -> list[float]:
@@ -51,6 +56,9 @@ def test_a_prompt_becomes_a_downloaded_step_file_of_the_right_size(space, space_
     assert rows[("holes", "positions")] == "(-53, -28); (53, -28); (53, 28); (-53, 28)"
     assert "assumed holes" in out["notes"]
     assert out["history"][0]["id"] == out["job_id"]
+    assert [caption for _, caption in _gallery(out)] == ["a 120 x 70 mm mounting plate, 5 mm thick"]
+    reloaded = Client(space, verbose=False).predict(out["job_id"], api_name="/reload")
+    assert reloaded[0].startswith("✅ **completed**") and reloaded[3]["visible"]
     job = Job.objects.get(id=out["job_id"])
     assert job.client_session_id == "browser-1"
     assert job.api_key_id == space_key.id  # the Space spoke for its visitor with its key
