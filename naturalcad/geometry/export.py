@@ -114,23 +114,45 @@ def _fit(xy: np.ndarray) -> np.ndarray:
 
 
 def render_solid(shape, tol: float) -> bytes:
-    """A shaded isometric view, painted back to front (no GPU, no OpenGL)."""
+    """A shaded isometric view through a depth buffer (no GPU, no OpenGL)."""
     points, triangles = _mesh(shape, tol * 4)
     view = _isometric(points)
     corners = view[triangles]
     normals = np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0])
     lengths = np.linalg.norm(normals, axis=1, keepdims=True)
     normals = normals / np.where(lengths == 0, 1, lengths)
-    light_view = _isometric(_LIGHT[None, :])[0]
-    shade = 0.35 + 0.65 * np.abs(normals @ light_view)
+    shade = 0.35 + 0.65 * np.abs(normals @ _isometric(_LIGHT[None, :])[0])
     screen = _fit(view[:, [0, 2]])[triangles]
-    order = np.argsort(corners[:, :, 1].mean(axis=1))[::-1]  # farthest first
-    image = Image.new("RGB", (PNG_SIZE, PNG_SIZE), _BACKGROUND)
-    draw = ImageDraw.Draw(image)
-    for index in order:
-        colour = tuple(int(c) for c in np.clip(_COLOUR * shade[index], 0, 255))
-        draw.polygon([tuple(p) for p in screen[index]], fill=colour, outline=colour)
-    return _png(image)
+    depth = corners[:, :, 1]  # larger is farther from the viewer
+    image = np.empty((PNG_SIZE, PNG_SIZE, 3), dtype=np.uint8)
+    image[:] = _BACKGROUND
+    zbuffer = np.full((PNG_SIZE, PNG_SIZE), np.inf)
+    for index in range(len(triangles)):
+        _fill(image, zbuffer, screen[index], depth[index], _COLOUR * shade[index])
+    return _png(Image.fromarray(image))
+
+
+def _fill(image, zbuffer, xy: np.ndarray, depth: np.ndarray, colour: np.ndarray) -> None:
+    """Rasterize one triangle: keep each pixel's nearest surface."""
+    x0, y0 = np.floor(xy.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(xy.max(axis=0)).astype(int)
+    x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, PNG_SIZE - 1), min(y1, PNG_SIZE - 1)
+    if x1 < x0 or y1 < y0:
+        return
+    px, py = np.meshgrid(np.arange(x0, x1 + 1) + 0.5, np.arange(y0, y1 + 1) + 0.5)
+    (ax, ay), (bx, by), (cx, cy) = xy
+    area = (bx - ax) * (cy - ay) - (cx - ax) * (by - ay)
+    if abs(area) < 1e-12:
+        return
+    w0 = ((bx - px) * (cy - py) - (cx - px) * (by - py)) / area
+    w1 = ((cx - px) * (ay - py) - (ax - px) * (cy - py)) / area
+    w2 = 1 - w0 - w1
+    inside = (w0 >= -1e-6) & (w1 >= -1e-6) & (w2 >= -1e-6)
+    z = w0 * depth[0] + w1 * depth[1] + w2 * depth[2]
+    region = zbuffer[y0 : y1 + 1, x0 : x1 + 1]
+    nearer = inside & (z < region)
+    region[nearer] = z[nearer]
+    image[y0 : y1 + 1, x0 : x1 + 1][nearer] = np.clip(colour, 0, 255).astype(np.uint8)
 
 
 def render_flat(shape) -> bytes:
