@@ -118,6 +118,7 @@ LOGGING = {
     "loggers": {
         "procrastinate.blueprints": {"level": "WARNING"},
         "procrastinate.periodic": {"level": "WARNING"},
+        "build123d": {"level": "WARNING"},
     },
 }
 
