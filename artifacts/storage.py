@@ -60,9 +60,15 @@ def put_object(data: bytes, extension: str) -> StoredObject:
 
 def lock_keys(keys) -> None:
     """Serialize attach and delete per object key until the end of the transaction."""
+    keys = sorted(set(keys))  # one fixed order cannot deadlock
+    if not keys:
+        return
     with connection.cursor() as cursor:
-        for key in sorted(set(keys)):  # a fixed order cannot deadlock
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) "
+            "FROM unnest(%s::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n",
+            [keys],
+        )
 
 
 def referenced_keys(keys, *, unexpired_only: bool = False) -> set[str]:
