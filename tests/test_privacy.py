@@ -30,7 +30,7 @@ def every_row_as_text() -> str:
 @pytest.mark.django_db
 def test_no_table_and_no_log_line_holds_a_raw_ip(api, settings, caplog):
     caplog.set_level(logging.DEBUG)
-    settings.RATE_LIMITS["anonymous"] = "1/m"
+    settings.RATE_LIMITS["anonymous"] = "1/h"
     raw, key_hash = new_api_key()
     ApiKey.objects.create(name="space", prefix=raw[:10], key_hash=key_hash, tier=Tier.SPACE)
     from jobs.access import hash_ip
