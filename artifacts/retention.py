@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from artifacts.models import Artifact
-from artifacts.storage import delete_unreferenced, lock_keys
+from artifacts.storage import delete_unreferenced
 from audit.models import record
 from jobs.models import Job, JobStatus
 
@@ -61,7 +61,6 @@ def _purge_batch(batch_size: int, now: datetime) -> PurgeReport:
     if not batch:
         return PurgeReport()
     keys = {artifact.storage_key for artifact in batch}
-    lock_keys(keys)
     Artifact.objects.filter(id__in=[a.id for a in batch]).delete()
     # A storage error raises here and rolls the whole batch back: rows stay, a later run ends it.
     deleted = set(delete_unreferenced(keys, unexpired_only=True))

@@ -90,7 +90,9 @@ def choose_spec(request: Request) -> tuple[dict, dict]:
         record("prompt.suspicious", job=request.job, patterns=flags)
     rules, rules_error = _rules(request)
     model = None if flags else provider()  # a hostile prompt never reaches the paid model
-    if rules is not None and (model is None or confidence(rules) * 100 >= _threshold()):
+    if rules is not None and (
+        model is None or confidence(rules) * 100 >= settings.RULES_CONFIDENCE_PERCENT
+    ):
         return rules, _info("rules", confidence=confidence(rules))
     if model is None:
         return _rules_or_fail(rules, rules_error, "rules", "rules_only")
@@ -98,10 +100,6 @@ def choose_spec(request: Request) -> tuple[dict, dict]:
     if cached is not None:
         return cached, _info("cache")
     return _from_model(request, model, rules, rules_error)
-
-
-def _threshold() -> int:
-    return settings.RULES_CONFIDENCE_PERCENT
 
 
 def _rules(request: Request):

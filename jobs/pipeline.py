@@ -139,10 +139,12 @@ def _complete(job_id, files: dict[str, bytes]) -> None:
             _attach(job, stored)
             job.transition(JobStatus.COMPLETED, artifacts=sorted(stored))
     except StorageUnavailable as exc:
+        _discard_unreferenced(keys)
         message = "The file store is unavailable; please retry."
         raise JobFailure("storage_unavailable", message) from exc
-    finally:
-        _discard_unreferenced(keys)
+    except Exception:
+        _discard_unreferenced(keys)  # uploaded by this attempt, but no row commits to them
+        raise
 
 
 def _discard_unreferenced(keys) -> None:

@@ -5,7 +5,15 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from naturalcad.env import env_bool, env_choice, env_int, env_list, env_rates, env_str
+from naturalcad.env import (
+    env_bool,
+    env_choice,
+    env_float,
+    env_int,
+    env_list,
+    env_rates,
+    env_str,
+)
 from naturalcad.storage_settings import build_storages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -153,7 +161,7 @@ HF_MAX_RETRIES = env_int("HF_MAX_RETRIES", 2, minimum=0, maximum=5)
 HF_MAX_WAIT_SECONDS = env_int("HF_MAX_WAIT_SECONDS", 30, minimum=0)
 HF_DAILY_CALLS = env_int("HF_DAILY_CALLS", 500, minimum=0)
 HF_DAILY_TOKENS = env_int("HF_DAILY_TOKENS", 1_000_000, minimum=0)
-HF_USD_PER_MILLION_TOKENS = float(env_str("HF_USD_PER_MILLION_TOKENS", "0.5"))
+HF_USD_PER_MILLION_TOKENS = env_float("HF_USD_PER_MILLION_TOKENS", 0.5)
 HF_CIRCUIT_FAILURES = env_int("HF_CIRCUIT_FAILURES", 3, minimum=1)
 HF_CIRCUIT_SECONDS = env_int("HF_CIRCUIT_SECONDS", 60, minimum=1)
 # A rules reading at least this confident skips the model (free and instant), in percent.

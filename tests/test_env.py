@@ -31,3 +31,12 @@ def test_env_int_and_list_defaults_and_values(monkeypatch):
     assert env_int("X_INT", 7) == 42
     monkeypatch.setenv("X_LIST", "a.example, b.example ,,")
     assert env_list("X_LIST", []) == ["a.example", "b.example"]
+
+
+@pytest.mark.parametrize("raw", ["cheap", "nan", "-0.5"])
+def test_env_float_refuses_non_numbers_and_negatives(monkeypatch, raw):
+    from naturalcad.env import env_float
+
+    monkeypatch.setenv("X_FLOAT", raw)
+    with pytest.raises(ImproperlyConfigured, match="X_FLOAT"):
+        env_float("X_FLOAT", 1.0)

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from artifacts.models import Artifact
 from artifacts.storage import download_url
-from jobs.models import Job, Mode, OutputType, Rating
+from jobs.models import Job, JobStatus, Mode, OutputType, Rating
 
 
 class PromptField(serializers.CharField):
@@ -110,7 +110,7 @@ class ArtifactSerializer(serializers.ModelSerializer):
 
 def completed_artifacts(job: Job, context: dict) -> list:
     """Artifacts are shown only once the job is completed (and never after it expires)."""
-    if job.status != "completed":
+    if job.status != JobStatus.COMPLETED:
         return []
     live = job.artifacts.filter(expires_at__gt=timezone.now())
     return ArtifactSerializer(live, many=True, context=context).data

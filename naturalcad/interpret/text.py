@@ -94,15 +94,10 @@ def to_mm(number: str, unit: str | None, default: float) -> float:
 
 def default_unit(text: str) -> tuple[float, str]:
     """The unit a bare number means: the first unit named anywhere, else millimetres."""
-    match = re.search(LENGTH, text)
-    for found in re.finditer(LENGTH, text):
-        if found.group(2):
-            match = found
-            break
-    if match and match.group(2):
-        for name, pattern in _UNIT_WORDS:
-            if re.fullmatch(pattern, match.group(2)):
-                return UNITS[name], name
+    unit = next((m.group(2) for m in re.finditer(LENGTH, text) if m.group(2)), None)
+    for name, pattern in _UNIT_WORDS:
+        if unit and re.fullmatch(pattern, unit):
+            return UNITS[name], name
     return 1.0, "mm"
 
 
