@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from artifacts.models import Artifact
+from naturalcad.errors import CodedError
 from naturalcad.storage_settings import LOCAL_BACKEND
 
 _SALT = "naturalcad.artifact-link"
@@ -32,8 +33,16 @@ class StoredObject:
     sha256: str
 
 
-class StorageUnavailable(Exception):
-    """The object store failed even after the client's retries."""
+class StorageUnavailable(CodedError):
+    """The file store is unavailable; please retry."""
+
+    code = "storage_unavailable"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        # The object store failed even after the client's retries: which object and how, for
+        # operators; a job and an API answer show only the message.
+        self.reason = reason
 
 
 def object_key(sha256: str, extension: str) -> str:
@@ -125,22 +134,26 @@ def sign_link(artifact: Artifact, now: float | None = None) -> tuple[str, int]:
     return signing.dumps({"a": str(artifact.id), "e": expires}, salt=_SALT, compress=True), expires
 
 
-class LinkError(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
+class LinkInvalid(CodedError):
+    """This download link is not valid."""
+
+    code = "link_invalid"
+
+
+class LinkExpired(CodedError):
+    """This download link has expired; ask the API for a new one."""
+
+    code = "link_expired"
 
 
 def read_link(token: str, now: float | None = None) -> Artifact:
     try:
         payload = signing.loads(token, salt=_SALT)
     except signing.BadSignature:
-        raise LinkError("link_invalid", "This download link is not valid.") from None
+        raise LinkInvalid() from None
     if payload["e"] < (time.time() if now is None else now):
-        raise LinkError(
-            "link_expired", "This download link has expired; ask the API for a new one."
-        )
+        raise LinkExpired()
     artifact = Artifact.objects.filter(id=payload["a"], expires_at__gt=timezone.now()).first()
     if artifact is None:
-        raise LinkError("link_expired", "This file is no longer stored.")
+        raise LinkExpired(message="This file is no longer stored.")
     return artifact

@@ -16,8 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from naturalcad.errors import CodedError  # noqa: E402
 from naturalcad.geometry import runner  # noqa: E402
-from naturalcad.geometry.errors import GeometryError  # noqa: E402
 from naturalcad.geometry.worker_child import build_and_export  # noqa: E402
 from naturalcad.spec.validate import validate_spec  # noqa: E402
 
@@ -80,7 +80,7 @@ def main() -> None:
     try:
         runner.build_files(runaway_spec(), timeout=RUNAWAY_LIMIT, memory_mb=2048)
         killed = None
-    except GeometryError as error:
+    except CodedError as error:
         killed = time.perf_counter() - start if error.code == "geometry_timeout" else None
     overhead = statistics.median(overheads)
     print(f"{len(specs)} example parts, {REPEATS} runs each")

@@ -1,5 +1,10 @@
 """Who is asking, and may they: API keys, client IPs, the blocklist, rate limits, shedding.
 
+`admit` is the one gate of every write endpoint: identify -> blocked -> rate limits -> (to
+create a job) shed; the unfinished-job cap, the last gate, is `within_cap`, entered by the
+creating transaction. Each refusal is a `Refusal` (a CodedError): the API maps its code to an
+HTTP status, so nothing here speaks HTTP.
+
 The trust boundary: only a `space` key may speak for the end user behind it (X-End-User-IP);
 from anyone else that header is ignored. IPs leave this module only as keyed hashes.
 """
@@ -8,19 +13,82 @@ import hashlib
 import hmac
 import ipaddress
 import secrets
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_ratelimit.core import get_usage
 
 from audit.models import record
-from jobs.api.errors import ApiError
 from jobs.models import ACTIVE_STATUSES, ApiKey, Block, BlockKind, Job, JobStatus, Tier
+from naturalcad.errors import CodedError
 
 KEY_PREFIX = "nc_"
+
+
+@dataclass(frozen=True)
+class Quota:
+    """The tightest rate limit after this request: what a client may still do, and when the
+    window resets (the API reports it as RateLimit-* headers)."""
+
+    limit: int
+    remaining: int
+    reset_seconds: int
+
+
+class Refusal(CodedError):
+    """This request was refused."""
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        retry_after: int | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message=message, details=details)
+        self.retry_after = retry_after  # seconds after which trying again may succeed
+
+
+class ApiKeyRequired(Refusal):
+    """This API needs an API key (Bearer)."""
+
+    code = "api_key_required"
+
+
+class InvalidApiKey(Refusal):
+    """The API key is unknown or revoked."""
+
+    code = "invalid_api_key"
+
+
+class Blocked(Refusal):
+    """This client is blocked from creating jobs."""
+
+    code = "blocked"
+
+
+class RateLimited(Refusal):
+    """Too many requests; retry later."""
+
+    code = "rate_limited"
+
+
+class Overloaded(Refusal):
+    """The service is busy; please retry shortly."""
+
+    code = "overloaded"
+
+
+class TooManyUnfinished(Refusal):
+    """You already have jobs in progress; wait for one to finish."""
+
+    code = "too_many_unfinished"
 
 
 def hash_ip(ip: str | None) -> str:
@@ -91,12 +159,12 @@ def _api_key(request) -> ApiKey | None:
     header = request.headers.get("Authorization", "")
     if not header:
         if settings.NATURALCAD_REQUIRE_API_KEY:
-            raise ApiError(401, "api_key_required", "This API needs an API key (Bearer).")
+            raise ApiKeyRequired()
         return None
     scheme, _, raw = header.partition(" ")
     key = ApiKey.objects.filter(key_hash=hash_key(raw.strip()), revoked_at__isnull=True).first()
     if scheme.lower() != "bearer" or key is None:
-        raise ApiError(401, "invalid_api_key", "The API key is unknown or revoked.")
+        raise InvalidApiKey()
     return key
 
 
@@ -131,7 +199,7 @@ def check_blocked(client: Client) -> None:
     block = Block.objects.filter(candidates & active).first()
     if block is not None:
         record("access.blocked", block=block.id, **client.audit)
-        raise ApiError(403, "blocked", "This client is blocked from creating jobs.")
+        raise Blocked()
 
 
 def _limits(client: Client) -> list[tuple[str, str, str]]:
@@ -153,8 +221,8 @@ def _split(rates: str) -> list[str]:
     return [rate.strip() for rate in rates.split(",") if rate.strip()]
 
 
-def enforce_rate_limits(request, client: Client, group: str) -> dict[str, str]:
-    """Count this request against every limit; raise 429 past any. Returns RateLimit headers."""
+def enforce_rate_limits(request, client: Client, group: str) -> Quota | None:
+    """Count this request against every limit; RateLimited past any. Returns the tightest."""
     usages = []
     for scope, identity, rate in _limits(client):
         usage = get_usage(
@@ -167,63 +235,63 @@ def enforce_rate_limits(request, client: Client, group: str) -> dict[str, str]:
         if usage is not None:
             usages.append({**usage, "scope": scope, "rate": rate})
     if not usages:
-        return {}
+        return None
     tightest = min(usages, key=lambda u: (u["limit"] - u["count"], -u["time_left"]))
-    headers = _headers(tightest)
+    quota = Quota(
+        tightest["limit"], max(0, tightest["limit"] - tightest["count"]), tightest["time_left"]
+    )
     exceeded = [u for u in usages if u["should_limit"]]
     if exceeded:
         wait = max(u["time_left"] for u in exceeded)
         record("access.limited", scope=[u["scope"] for u in exceeded], group=group, **client.audit)
-        raise ApiError(
-            429,
-            "rate_limited",
+        request.rate_quota = replace(quota, reset_seconds=wait)
+        raise RateLimited(
             f"Too many requests; retry in {wait} s.",
             details={"limits": [u["rate"] for u in exceeded]},
             retry_after=wait,
-            headers={**headers, "RateLimit-Reset": str(max(1, wait))},
         )
-    return headers
-
-
-def _headers(usage: dict) -> dict[str, str]:
-    return {
-        "RateLimit-Limit": str(usage["limit"]),
-        "RateLimit-Remaining": str(max(0, usage["limit"] - usage["count"])),
-        "RateLimit-Reset": str(max(1, usage["time_left"])),
-    }
+    return quota
 
 
 def shed_load(client: Client) -> None:
     depth = Job.objects.filter(status=JobStatus.QUEUED).count()
     if depth >= settings.MAX_QUEUE_DEPTH:
         record("access.shed", queue_depth=depth, **client.audit)
-        raise ApiError(
-            503,
-            "overloaded",
-            "The service is busy; please retry shortly.",
-            retry_after=settings.SHED_RETRY_AFTER_SECONDS,
-        )
+        raise Overloaded(retry_after=settings.SHED_RETRY_AFTER_SECONDS)
 
 
-def unfinished_over_cap(client: Client) -> int | None:
-    """The client's unfinished jobs if at its cap, else None; call inside the creating
-    transaction: the advisory lock makes count-then-insert exact for one client."""
+def admit(request, group: str, session_id: str = "", *, creating: bool = False) -> Client:
+    """Identify the client, then refuse it if blocked, past a rate limit of `group` or, when
+    it wants to create a job, while the queue is too deep.
+
+    The request keeps the tightest limit as `rate_quota` (like django-ratelimit's `limited`):
+    every later answer to it reports that limit, refusals included."""
+    client = identify(request, session_id)
+    check_blocked(client)
+    request.rate_quota = enforce_rate_limits(request, client, group)
+    if creating:
+        shed_load(client)
+    return client
+
+
+@contextmanager
+def within_cap(client: Client) -> Iterator[None]:
+    """The transaction that creates a job, entered only while the client is under its cap of
+    unfinished jobs. The advisory lock makes count-then-insert exact for one client."""
     if client.tier == Tier.TRUSTED:
         mine, cap = Q(api_key=client.api_key), settings.MAX_UNFINISHED_PER_KEY
     else:
         mine, cap = Q(ip_hash=client.ip_hash), settings.MAX_UNFINISHED_PER_CLIENT
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 1))", [str(mine)])
-    unfinished = Job.objects.filter(mine, status__in=ACTIVE_STATUSES).count()
-    return unfinished if unfinished >= cap else None
-
-
-def refuse_unfinished(client: Client, unfinished: int) -> None:
-    """Audit and refuse; called after the creating transaction rolled back."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 1))", [str(mine)])
+        unfinished = Job.objects.filter(mine, status__in=ACTIVE_STATUSES).count()
+        if unfinished < cap:
+            yield
+            return
+    # Refused after the transaction ended, so that the audit event is kept.
     record("access.unfinished_cap", unfinished=unfinished, **client.audit)
-    raise ApiError(
-        429,
-        "too_many_unfinished",
+    raise TooManyUnfinished(
         f"You already have {unfinished} jobs in progress; wait for one to finish.",
         retry_after=settings.SHED_RETRY_AFTER_SECONDS,
     )

@@ -4,8 +4,8 @@ from django.utils import timezone
 from artifacts.models import Artifact
 from audit.models import record
 from jobs import access, services
-from jobs.api.errors import ApiError
-from jobs.models import ApiKey, Block, BlockKind, Job, JobStatus
+from jobs.models import ApiKey, Block, BlockKind, Job
+from naturalcad.errors import CodedError
 
 
 class ArtifactInline(admin.TabularInline):
@@ -41,15 +41,21 @@ class JobAdmin(admin.ModelAdmin):
 
     @admin.action(description="Cancel selected unfinished jobs")
     def cancel(self, request, queryset):
+        by = request.user.get_username()
+        done = self._each(request, queryset, lambda job: services.cancel_job(job.id, by=by))
+        self.message_user(request, f"Canceled {done} job(s).", messages.SUCCESS)
+
+    def _each(self, request, queryset, act) -> int:
+        """Apply a domain action to each job; show each refusal's own message."""
         done = 0
         for job in queryset:
             try:
-                services.cancel_job(job.id)
-            except ApiError:
-                continue
-            record("moderation.cancel", job=job, by=request.user.get_username())
-            done += 1
-        self.message_user(request, f"Canceled {done} job(s).", messages.SUCCESS)
+                act(job)
+            except CodedError as refusal:
+                self.message_user(request, f"{job.id}: {refusal}", messages.WARNING)
+            else:
+                done += 1
+        return done
 
     @admin.action(description="Block the clients (IP hashes) of selected jobs")
     def block_clients(self, request, queryset):
@@ -71,11 +77,9 @@ class JobAdmin(admin.ModelAdmin):
 
     @admin.action(description="Retry selected failed or canceled jobs")
     def retry(self, request, queryset):
-        jobs = [j for j in queryset if j.can_become(JobStatus.QUEUED) and j.is_final]
-        for job in jobs:
-            services.requeue_job(job, by=request.user.get_username())
-            record("moderation.retry", job=job, by=request.user.get_username())
-        self.message_user(request, f"Re-queued {len(jobs)} job(s).", messages.SUCCESS)
+        by = request.user.get_username()
+        done = self._each(request, queryset, lambda job: services.requeue_job(job, by=by))
+        self.message_user(request, f"Re-queued {done} job(s).", messages.SUCCESS)
 
 
 @admin.register(ApiKey)

@@ -6,7 +6,6 @@ circuit breaker is closed. When the model fails, the rules reading serves if the
 `model_info` records the path taken, latency, token usage and estimated cost.
 """
 
-import hashlib
 import threading
 import time
 from dataclasses import dataclass
@@ -21,17 +20,6 @@ from naturalcad.interpret import hf
 from naturalcad.interpret.rules import PromptNotUnderstood, confidence, interpret
 from naturalcad.interpret.safety import suspicious_patterns
 from naturalcad.spec.validate import validate_spec
-
-
-class NoSpec(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-def prompt_key(normalized_prompt: str, output_type: str, mode: str) -> str:
-    return hashlib.sha256(f"{normalized_prompt}\x00{output_type}\x00{mode}".encode()).hexdigest()
 
 
 class CircuitBreaker:
@@ -84,7 +72,7 @@ def provider() -> hf.Provider | None:
 
 
 def choose_spec(request: Request) -> tuple[dict, dict]:
-    """(validated spec, model_info) for a prompt, or NoSpec."""
+    """(validated spec, model_info) for a prompt; a CodedError when there is none."""
     flags = suspicious_patterns(request.prompt)
     if flags and request.job is not None:  # make_part has no job and no audit trail
         record("prompt.suspicious", job=request.job, patterns=flags)
@@ -106,12 +94,12 @@ def _rules(request: Request):
     try:
         return validate_spec(interpret(request.prompt, request.output_type, request.mode)), None
     except PromptNotUnderstood as error:
-        return None, str(error)
+        return None, error
 
 
 def _rules_or_fail(rules, rules_error, path: str, reason: str):
     if rules is None:
-        raise NoSpec("prompt_not_understood", rules_error)
+        raise rules_error
     return rules, _info(path, confidence=confidence(rules), reason=reason)
 
 
@@ -146,11 +134,11 @@ def _from_model(request: Request, model: hf.Provider, rules, rules_error):
     except hf.ProviderUnavailable:
         BREAKER.failed()
         return _rules_or_fail(rules, rules_error, "rules_fallback", "provider_unavailable")
-    except hf.ModelAnswerInvalid as error:
+    except hf.ModelAnswerInvalid:
         BREAKER.succeeded()  # the provider answered; the answers were wrong
         if rules is not None:
             return rules, _info("rules_fallback", reason="model_invalid")
-        raise NoSpec("model_answer_invalid", str(error)) from None
+        raise
     BREAKER.succeeded()
     spend_tokens(answer.usage.get("total_tokens", 0))
     return answer.spec, _model_info(answer, started)

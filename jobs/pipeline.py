@@ -21,24 +21,15 @@ from artifacts.storage import (
 )
 from audit.models import AuditEvent, record
 from jobs import inference
-from jobs.inference import prompt_key
 from jobs.models import Job, JobStatus
+from jobs.prompt import normalize_prompt, prompt_key
 from jobs.queue import MAX_STALLED_RETRIES
-from jobs.services import normalize_prompt
+from naturalcad.errors import CodedError
 from naturalcad.geometry import runner
-from naturalcad.geometry.errors import GeometryError
 from naturalcad.spec.signature import canonical_signature
-from naturalcad.spec.validate import SpecError
 
 logger = logging.getLogger(__name__)
 STALLED_REASON = "worker_lost"
-
-
-class JobFailure(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 def run_job(job_id: str) -> None:
@@ -50,33 +41,23 @@ def run_job(job_id: str) -> None:
         signature = _save_spec(job, spec, model_info)
         if not reuse_completed(job.id, signature):
             _complete(job.id, build_isolated(spec))
-    except JobFailure as failure:
-        _fail(job.id, failure.code, failure.message)
+    except CodedError as failure:
+        _fail(job.id, failure.code, str(failure))
     except Exception:
         logger.exception("job %s crashed", job_id)
         _fail(job.id, "internal_error", "The worker failed unexpectedly; please retry.")
 
 
 def derive_spec(prompt: str, output_type: str, mode: str, job: Job | None = None):
-    """(validated spec, model_info) by rules, prompt cache or model; JobFailure if none."""
+    """(validated spec, model_info) by rules, prompt cache or model; a CodedError if none."""
     key = job.prompt_key if job else prompt_key(normalize_prompt(prompt), output_type, mode)
-    request = inference.Request(prompt, output_type, mode, key=key, job=job)
-    try:
-        return inference.choose_spec(request)
-    except inference.NoSpec as exc:
-        raise JobFailure(exc.code, exc.message) from None
-    except SpecError as exc:
-        raise JobFailure(exc.code, f"{exc.path}: {exc.message}") from None
+    return inference.choose_spec(inference.Request(prompt, output_type, mode, key=key, job=job))
 
 
 def build_isolated(spec: dict) -> dict[str, bytes]:
-    try:
-        return runner.build_files(
-            spec, timeout=settings.GEOMETRY_TIMEOUT_SECONDS, memory_mb=settings.GEOMETRY_MEMORY_MB
-        )
-    except GeometryError as exc:
-        where = f" (at {exc.path})" if exc.path else ""
-        raise JobFailure(exc.code, f"{exc.message}{where}") from None
+    return runner.build_files(
+        spec, timeout=settings.GEOMETRY_TIMEOUT_SECONDS, memory_mb=settings.GEOMETRY_MEMORY_MB
+    )
 
 
 @transaction.atomic
@@ -138,10 +119,6 @@ def _complete(job_id, files: dict[str, bytes]) -> None:
             stored = {kind: put_object(data, kind) for kind, data in files.items()}
             _attach(job, stored)
             job.transition(JobStatus.COMPLETED, artifacts=sorted(stored))
-    except StorageUnavailable as exc:
-        _discard_unreferenced(keys)
-        message = "The file store is unavailable; please retry."
-        raise JobFailure("storage_unavailable", message) from exc
     except Exception:
         _discard_unreferenced(keys)  # uploaded by this attempt, but no row commits to them
         raise

@@ -2,23 +2,35 @@
 
 import hashlib
 import json
-import re
-import unicodedata
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 
 from audit.models import record
 from jobs import access
-from jobs.access import Client
-from jobs.api.errors import ApiError
-from jobs.inference import prompt_key
+from jobs.access import Client, Refusal
 from jobs.models import Feedback, Job, JobStatus
+from jobs.prompt import normalize_prompt, prompt_key
+from jobs.tasks import build_job
+from naturalcad.errors import CodedError
 
 
-def normalize_prompt(prompt: str) -> str:
-    text = unicodedata.normalize("NFKC", prompt).casefold()
-    return re.sub(r"\s+", " ", text).strip()
+class IdempotencyConflict(Refusal):
+    """This Idempotency-Key was already used with a different body."""
+
+    code = "idempotency_conflict"
+
+
+class AlreadyFinished(CodedError):
+    """The job is already finished."""
+
+    code = "already_finished"
+
+
+class NotRetryable(CodedError):
+    """Only a failed or canceled job can be retried."""
+
+    code = "not_retryable"
 
 
 def fingerprint(data: dict) -> str:
@@ -36,12 +48,8 @@ def submit_job(data: dict, *, client: Client, idempotency_key: str | None) -> tu
         if existing is not None:
             return existing, False
     try:
-        with transaction.atomic():
-            unfinished = access.unfinished_over_cap(client)
-            if unfinished is None:
-                job = _create_and_queue(data, client, idempotency_key, request_fingerprint)
-                return job, True
-        access.refuse_unfinished(client, unfinished)
+        with access.within_cap(client):
+            return _create_and_queue(data, client, idempotency_key, request_fingerprint), True
     except IntegrityError:
         if not idempotency_key:
             raise
@@ -52,17 +60,11 @@ def submit_job(data: dict, *, client: Client, idempotency_key: str | None) -> tu
 def _replay(key: str, request_fingerprint: str) -> Job | None:
     job = Job.objects.filter(idempotency_key=key).first()
     if job is not None and job.request_fingerprint != request_fingerprint:
-        raise ApiError(
-            409,
-            "idempotency_conflict",
-            "This Idempotency-Key was already used with a different body.",
-        )
+        raise IdempotencyConflict()
     return job
 
 
 def _create_and_queue(data, client: Client, idempotency_key, request_fingerprint) -> Job:
-    from jobs.tasks import build_job
-
     normalized = normalize_prompt(data["prompt"])
     job = Job.objects.create(
         prompt=data["prompt"],
@@ -93,24 +95,30 @@ def queue_counts() -> dict[str, int]:
     return {"queued": counts.get(JobStatus.QUEUED, 0), "running": counts.get(JobStatus.RUNNING, 0)}
 
 
-def cancel_job(job_id) -> Job:
-    """Cancel an unfinished job; a running build is discarded when it returns."""
+def cancel_job(job_id, *, by: str = "") -> Job:
+    """Cancel an unfinished job; a running build is discarded when it returns. `by` names the
+    moderator, whose action is audited."""
     with transaction.atomic():
         job = Job.objects.select_for_update().get(id=job_id)
         if not job.can_become(JobStatus.CANCELED):
-            raise ApiError(409, "already_finished", f"The job is already {job.status}.")
+            raise AlreadyFinished(message=f"The job is already {job.status}.")
         job.transition(JobStatus.CANCELED)
+        if by:
+            record("moderation.cancel", job=job, by=by)
     return job
 
 
 def requeue_job(job: Job, *, by: str) -> None:
     """A moderator's retry of a failed or canceled job: back to the queue, error cleared."""
-    from jobs.tasks import build_job
-
     with transaction.atomic():
+        if not (job.is_final and job.can_become(JobStatus.QUEUED)):
+            raise NotRetryable(
+                message=f"The job is {job.status}; only failed or canceled jobs are retried."
+            )
         job.error_code = ""
         job.error_text = ""
         job.transition(JobStatus.QUEUED, by=by)
+        record("moderation.retry", job=job, by=by)
         build_job.defer(job_id=str(job.id))
 
 

@@ -3,7 +3,7 @@ import io
 from django.conf import settings
 from rest_framework.parsers import JSONParser
 
-from jobs.api.errors import ApiError
+from naturalcad.errors import CodedError
 
 
 class LimitedJSONParser(JSONParser):
@@ -16,5 +16,5 @@ class LimitedJSONParser(JSONParser):
         limit = settings.REQUEST_MAX_BYTES
         body = stream.read(limit + 1) if stream is not None else b""
         if len(body) > limit:
-            raise ApiError(413, "payload_too_large", f"The request body is over {limit} bytes.")
+            raise CodedError("payload_too_large", f"The request body is over {limit} bytes.")
         return super().parse(io.BytesIO(body), media_type, parser_context)

@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jobs import access, services
-from jobs.api.errors import ApiError, error_body
+from jobs.api.errors import error_body, quota_headers
 from jobs.api.serializers import (
     FeedbackSerializer,
     JobArtifactsSerializer,
@@ -14,45 +14,44 @@ from jobs.api.serializers import (
     JobSerializer,
 )
 from jobs.models import Job
+from naturalcad.errors import CodedError
 from naturalcad.spec.schema import SPEC_SCHEMA
 
 
 def get_job(job_id) -> Job:
     job = Job.objects.filter(id=job_id).first()
     if job is None:
-        raise ApiError(404, "not_found", f"No job with id {job_id}.")
+        raise CodedError("not_found", f"No job with id {job_id}.")
     return job
 
 
-def admit(request, group: str, session_id: str = "") -> tuple[access.Client, dict[str, str]]:
-    """Identify the client and apply the blocklist and the rate limits of a write endpoint."""
-    client = access.identify(request, session_id)
-    access.check_blocked(client)
-    return client, access.enforce_rate_limits(request, client, group)
+class LimitedView(APIView):
+    """A write endpoint: every answer after `access.admit`, refusals included, reports the
+    tightest rate limit the request was counted against."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        for name, value in quota_headers(getattr(request, "rate_quota", None)).items():
+            response[name] = value
+        return response
 
 
-class JobListView(APIView):
+class JobListView(LimitedView):
     @extend_schema(request=JobCreateSerializer, responses={202: JobSerializer, 200: JobSerializer})
     def post(self, request):
         payload = JobCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         key = request.headers.get("Idempotency-Key") or None
         if key is not None and not 1 <= len(key) <= 255:
-            raise ApiError(400, "validation_error", "Idempotency-Key must be 1 to 255 characters.")
+            raise CodedError("validation_error", "Idempotency-Key must be 1 to 255 characters.")
         session_id = payload.validated_data.get("session_id", "")
-        client, limit_headers = admit(request, "jobs.create", session_id)
-        try:
-            access.shed_load(client)
-            job, created = services.submit_job(
-                payload.validated_data, client=client, idempotency_key=key
-            )
-        except ApiError as refusal:
-            refusal.headers = {**limit_headers, **refusal.headers}
-            raise
+        client = access.admit(request, "jobs.create", session_id, creating=True)
+        job, created = services.submit_job(
+            payload.validated_data, client=client, idempotency_key=key
+        )
         body = JobSerializer(job, context={"request": request}).data
         code = status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK
-        headers = {"Location": f"/jobs/{job.id}", **limit_headers}
-        return Response(body, status=code, headers=headers)
+        return Response(body, status=code, headers={"Location": f"/jobs/{job.id}"})
 
 
 class JobDetailView(APIView):
@@ -68,25 +67,23 @@ class JobArtifactsView(APIView):
         return Response(JobArtifactsSerializer(job, context={"request": request}).data)
 
 
-class JobCancelView(APIView):
+class JobCancelView(LimitedView):
     @extend_schema(request=None, responses=JobSerializer)
     def post(self, request, job_id):
-        _, limit_headers = admit(request, "jobs.cancel")
+        access.admit(request, "jobs.cancel")
         job = services.cancel_job(get_job(job_id).id)
-        return Response(
-            JobSerializer(job, context={"request": request}).data, headers=limit_headers
-        )
+        return Response(JobSerializer(job, context={"request": request}).data)
 
 
-class JobFeedbackView(APIView):
+class JobFeedbackView(LimitedView):
     @extend_schema(request=FeedbackSerializer, responses={204: None})
     def post(self, request, job_id):
         payload = FeedbackSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        client, limit_headers = admit(request, "jobs.feedback", data.get("session_id", ""))
+        client = access.admit(request, "jobs.feedback", data.get("session_id", ""))
         services.leave_feedback(get_job(job_id), client, data["rating"], data["comment"])
-        return Response(status=status.HTTP_204_NO_CONTENT, headers=limit_headers)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 _HEALTH = inline_serializer(

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import build123d as bd
 
-from naturalcad.geometry.errors import GeometryError
+from naturalcad.errors import CodedError
 from naturalcad.spec.vocabulary import MAX_SIZE_MM
 
 _BOTTOM = (bd.Align.CENTER, bd.Align.CENTER, bd.Align.MIN)
@@ -32,8 +32,8 @@ class Context:
     flat: list = field(default_factory=list)  # faces and wires of flat outputs
 
 
-def impossible(feature: dict, message: str) -> GeometryError:
-    return GeometryError("geometry_impossible", f"{feature['name']}: {message}")
+def impossible(feature: dict, message: str) -> CodedError:
+    return CodedError("geometry_impossible", f"{feature['name']}: {message}")
 
 
 # --- bodies -------------------------------------------------------------------------
@@ -445,7 +445,7 @@ def _profile(ctx, f):
     for x, y in f.get("holes", []):
         hole = bd.Pos(x, y) * bd.Circle(f.get("hole_diameter", 1.0) / 2)
         if (face & hole).area < hole.area - _EPSILON:
-            raise GeometryError(
+            raise CodedError(
                 "hole_outside_body",
                 f"{f['name']}: a hole at ({x:g}, {y:g}) is not inside the profile",
             )
@@ -468,7 +468,7 @@ def _apply(ctx: Context, name: str, tool: Tool) -> None:
         return
     if ctx.part is None:
         if tool.op != "union":
-            raise GeometryError("geometry_impossible", f"{name}: there is no body to cut from")
+            raise CodedError("geometry_impossible", f"{name}: there is no body to cut from")
         ctx.part = tool.shape
         return
     before = ctx.part.volume
@@ -477,7 +477,7 @@ def _apply(ctx: Context, name: str, tool: Tool) -> None:
     elif tool.op == "subtract":
         ctx.part = ctx.part - tool.shape
         if ctx.part.volume >= before - _EPSILON:
-            raise GeometryError("hole_outside_body", f"{name}: the cut misses the part")
+            raise CodedError("hole_outside_body", f"{name}: the cut misses the part")
     else:
         ctx.part = ctx.part & tool.shape
 
@@ -510,7 +510,7 @@ def build_part(spec: dict):
     for index, feature in enumerate(spec["geometry"]["features"]):
         try:
             _step(ctx, feature)
-        except GeometryError as error:
+        except CodedError as error:
             error.path = error.path or f"$.geometry.features[{index}]"
             raise
     if spec["output_type"] in ("2d_vector", "1d_path"):
@@ -521,11 +521,11 @@ def build_part(spec: dict):
 
 def _check_valid(part, mode: str) -> None:
     if part is None or not part.is_valid or part.volume <= _EPSILON:
-        raise GeometryError("geometry_invalid", "the features do not make a valid solid")
+        raise CodedError("geometry_invalid", "the features do not make a valid solid")
     if max(part.bounding_box().size) > MAX_SIZE_MM:
-        raise GeometryError("geometry_invalid", "the part is larger than 10 m")
+        raise CodedError("geometry_invalid", "the part is larger than 10 m")
     if mode == "part" and len(part.solids()) != 1:
-        raise GeometryError(
+        raise CodedError(
             "geometry_invalid",
             f"the features make {len(part.solids())} separate solids; a part must be one "
             "(use mode 'assembly' for several)",

@@ -12,7 +12,7 @@ from OCP.BRepMesh import BRepMesh_IncrementalMesh
 from OCP.StlAPI import StlAPI_Writer
 from PIL import Image, ImageDraw
 
-from naturalcad.geometry.errors import GeometryError
+from naturalcad.errors import CodedError
 
 # Chord deviation of the meshes, relative to the part's largest size, bounded in mm: a
 # 100 mm part deviates by at most 0.05 mm, and is meshed no finer than that.
@@ -49,7 +49,7 @@ def write_stl(shape, path: Path, tol: float) -> None:
     writer = StlAPI_Writer()
     writer.ASCIIMode = False
     if not writer.Write(shape.wrapped, str(path)):
-        raise GeometryError("geometry_invalid", "the mesh could not be written")
+        raise CodedError("geometry_invalid", "the mesh could not be written")
 
 
 def export_flat(shape) -> dict[str, bytes]:
@@ -92,7 +92,7 @@ def check_watertight(shape, tol: float) -> None:
         )
         _, counts = np.unique(edges, axis=0, return_counts=True)
         if not np.all(counts == 2):
-            raise GeometryError("geometry_invalid", "the part's surface is not closed")
+            raise CodedError("geometry_invalid", "the part's surface is not closed")
 
 
 def _isometric(points: np.ndarray) -> np.ndarray:
@@ -162,7 +162,7 @@ def render_flat(shape) -> bytes:
         ts = np.linspace(0, 1, 48 if edge.geom_type != bd.GeomType.LINE else 2)
         polylines.append(np.array([(p.X, p.Y) for p in (edge @ t for t in ts)]))
     if not polylines:
-        raise GeometryError("geometry_invalid", "the flat output has no edges")
+        raise CodedError("geometry_invalid", "the flat output has no edges")
     screen = _fit(np.concatenate(polylines))
     image = Image.new("RGB", (PNG_SIZE, PNG_SIZE), _BACKGROUND)
     draw = ImageDraw.Draw(image)

@@ -15,7 +15,7 @@ import resource
 import threading
 import traceback
 
-from naturalcad.geometry.errors import GeometryError
+from naturalcad.errors import CodedError
 
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["naturalcad.geometry.worker_child"])
@@ -48,18 +48,18 @@ class _Child:
         self.builds += 1
         self.conn.send(spec)
         if not self.conn.poll(timeout):
-            raise GeometryError("geometry_timeout", f"the build took longer than {timeout:g} s")
+            raise CodedError("geometry_timeout", f"the build took longer than {timeout:g} s")
         try:
             outcome, payload = self.conn.recv()
         except EOFError:
             self.proc.join(5)
-            raise GeometryError(
+            raise CodedError(
                 "geometry_memory",
                 f"the build ran out of memory or crashed (exit {self.proc.exitcode})",
             ) from None
         if outcome == "ok":
             return payload
-        raise GeometryError(*payload)
+        raise CodedError(*payload)
 
     def stop(self) -> None:
         self.conn.close()
@@ -95,7 +95,7 @@ def build_files(spec: dict, *, timeout: float, memory_mb: int) -> dict[str, byte
     child = _take(memory_mb)
     try:
         result = child.build(spec, timeout)
-    except GeometryError as error:
+    except CodedError as error:
         if error.code in ("geometry_timeout", "geometry_memory"):
             child.stop()  # its state is unknown: never reuse it
         else:
@@ -125,7 +125,7 @@ def _serve(conn, memory_mb: int) -> None:
             os._exit(0)
         try:
             conn.send(("ok", build_and_export(spec)))
-        except GeometryError as exc:
+        except CodedError as exc:
             conn.send(("error", (exc.code, exc.message, exc.path)))
         except MemoryError:
             os._exit(3)  # the parent sees the pipe close and reports geometry_memory

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import httpx
 
+from naturalcad.errors import CodedError
 from naturalcad.spec.schema import SPEC_SCHEMA
-from naturalcad.spec.validate import SpecError, validate_spec
+from naturalcad.spec.validate import validate_spec
 
 PROMPT_VERSION = "system_v1"
 SYSTEM_PROMPT = (Path(__file__).parent / "prompts" / f"{PROMPT_VERSION}.md").read_text()
@@ -24,8 +25,10 @@ class ProviderUnavailable(Exception):
     """The provider kept failing (network, 429, 5xx, timeouts) through every retry."""
 
 
-class ModelAnswerInvalid(Exception):
+class ModelAnswerInvalid(CodedError):
     """The model's answers stayed unusable after every repair."""
+
+    code = "model_answer_invalid"
 
 
 @dataclass
@@ -79,13 +82,13 @@ def ask_model(provider: Provider, prompt: str, output_type: str, mode: str) -> A
             answer.spec = validate_spec(_parse(content))
             answer.repairs = attempt
             return answer
-        except (ValueError, SpecError) as problem:
+        except (ValueError, CodedError) as problem:
             messages += [
                 {"role": "assistant", "content": content[:4000]},
                 {"role": "user", "content": _repair_request(problem)},
             ]
     raise ModelAnswerInvalid(
-        f"the model's answer was still invalid after {provider.max_repairs} repairs"
+        message=f"the model's answer was still invalid after {provider.max_repairs} repairs"
     )
 
 
@@ -101,8 +104,8 @@ def _refuse_constant(name: str):
 
 
 def _repair_request(problem: Exception) -> str:
-    where = f" at {problem.path}" if isinstance(problem, SpecError) else ""
-    reason = problem.message if isinstance(problem, SpecError) else str(problem)
+    where = f" at {problem.path}" if isinstance(problem, CodedError) else ""
+    reason = problem.message if isinstance(problem, CodedError) else str(problem)
     return (
         f"That answer is not a valid spec{where}: {reason}. "
         "Reply with the corrected JSON object only."

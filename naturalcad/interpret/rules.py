@@ -11,6 +11,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from naturalcad.errors import CodedError
 from naturalcad.interpret.text import (
     METRIC,
     count_of,
@@ -31,7 +32,9 @@ NOT_UNDERSTOOD = (
 )
 
 
-class PromptNotUnderstood(Exception):
+class PromptNotUnderstood(CodedError):
+    """I could not read a part from that prompt."""
+
     code = "prompt_not_understood"
 
 
@@ -613,7 +616,9 @@ def _edges(r: Reading, smallest: float) -> None:
         size = float(match.group(1) or match.group(2)) * r.unit
         edges = "vertical" if has(r.text, "vertical", "corners") else "all"
         if size >= smallest / 2:
-            raise PromptNotUnderstood(f"a {size:g} mm {feature_type} does not fit this part")
+            raise PromptNotUnderstood(
+                message=f"a {size:g} mm {feature_type} does not fit this part"
+            )
         r.add(f"{feature_type}s", feature_type, **{attr: size, "edges": edges})
 
 
@@ -644,7 +649,7 @@ def interpret(prompt: str, output_type: str = "3d_solid", mode: str = "part") ->
     unit, _ = default_unit(text)
     reading = Reading(text=text, unit=unit, m=measurements(text, unit))
     if not (read_laser(reading, output_type) or any(read(reading) for read in _READERS)):
-        raise PromptNotUnderstood(NOT_UNDERSTOOD)
+        raise PromptNotUnderstood(message=NOT_UNDERSTOOD)
     return _spec(reading, reading.output_type or output_type, mode)
 
 

@@ -6,6 +6,7 @@ every `dimensions` reference replaced by its value, every reference checked.
 
 import math
 
+from naturalcad.errors import CodedError
 from naturalcad.spec import schema
 from naturalcad.spec.vocabulary import (
     BODIES,
@@ -35,33 +36,24 @@ _WHAT_IT_BUILDS = {
 }
 
 
-class SpecError(Exception):
-    """A spec the engine refuses; `path` is the JSON path of the offending value."""
-
-    def __init__(self, code: str, path: str, message: str):
-        super().__init__(f"{path}: {message}")
-        self.code = code
-        self.path = path
-        self.message = message
-
-
 def _json_path(parts) -> str:
     return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
 
 
 def validate_spec(spec) -> dict:
-    """Return the spec resolved to millimetres, or raise SpecError."""
+    """Return the spec resolved to millimetres, or raise a CodedError whose `path` is the
+    JSON path of the offending value."""
     _check_finite(spec, "$")
     errors = list(schema.VALIDATOR.iter_errors(spec))
     if errors:
         error = max(errors, key=lambda e: (len(e.absolute_path), e.message))
-        raise SpecError("spec_invalid", _json_path(error.absolute_path), error.message)
+        raise CodedError("spec_invalid", error.message, _json_path(error.absolute_path))
     return _resolve(spec)
 
 
 def _check_finite(value, path: str) -> None:
     if isinstance(value, float) and not math.isfinite(value):
-        raise SpecError("spec_invalid", path, "numbers must be finite")
+        raise CodedError("spec_invalid", "numbers must be finite", path)
     if isinstance(value, dict):
         for key, item in value.items():
             _check_finite(item, f"{path}.{key}")
@@ -79,7 +71,7 @@ class _Resolver:
 
     def feature(self, feature: dict, path: str) -> dict:
         if feature["name"] in self.seen:
-            raise SpecError("duplicate_name", f"{path}.name", f"'{feature['name']}' is used twice")
+            raise CodedError("duplicate_name", f"'{feature['name']}' is used twice", f"{path}.name")
         _check_needs(feature, path)
         attrs = FEATURES[feature["feature_type"]]
         resolved = {
@@ -101,8 +93,8 @@ class _Resolver:
         elif kind == "grid_pattern":
             copies = f["count_x"] * f["count_y"] * self.instances[f["of"]]
         if copies > MAX_INSTANCES:
-            raise SpecError(
-                "too_many_instances", path, f"{copies} copies; at most {MAX_INSTANCES} per feature"
+            raise CodedError(
+                "too_many_instances", f"{copies} copies; at most {MAX_INSTANCES} per feature", path
             )
         self.instances[f["name"]] = copies
 
@@ -114,23 +106,23 @@ class _Resolver:
         if kind in ("points2", "points3"):
             return [self.value("point2", p, f"{path}[{i}]") for i, p in enumerate(value)]
         if kind == "ref" and value not in self.seen:
-            raise SpecError("dangling_reference", path, f"no earlier feature named '{value}'")
+            raise CodedError("dangling_reference", f"no earlier feature named '{value}'", path)
         return value
 
     def length(self, value, path: str, positive: bool) -> float:
         if isinstance(value, str):
             if value not in self.dimensions:
-                raise SpecError("dangling_reference", path, f"no dimension named '{value}'")
+                raise CodedError("dangling_reference", f"no dimension named '{value}'", path)
             value = self.dimensions[value]
         mm = float(value) * self.scale
         if positive and not MIN_SIZE_MM <= mm <= MAX_SIZE_MM:
-            raise SpecError(
+            raise CodedError(
                 "size_out_of_range",
-                path,
                 f"{mm:g} mm is outside [{MIN_SIZE_MM}, {MAX_SIZE_MM:g}] mm",
+                path,
             )
         if abs(mm) > MAX_SIZE_MM:
-            raise SpecError("size_out_of_range", path, f"{mm:g} mm is beyond {MAX_SIZE_MM:g} mm")
+            raise CodedError("size_out_of_range", f"{mm:g} mm is beyond {MAX_SIZE_MM:g} mm", path)
         return mm
 
 
@@ -140,12 +132,12 @@ def _check_needs(feature: dict, path: str) -> None:
         (feature["feature_type"], None), []
     ):
         if not any(option in feature for option in options):
-            raise SpecError(
+            raise CodedError(
                 "spec_invalid",
-                f"{path}.{options[0]}",
                 f"'{options[0]}' is required here"
                 if len(options) == 1
                 else f"one of {', '.join(options)} is required here",
+                f"{path}.{options[0]}",
             )
 
 
@@ -157,9 +149,9 @@ def _resolve(spec: dict) -> dict:
     ]
     kinds, wanted = _WHAT_IT_BUILDS[spec["output_type"]]
     if not any(f["feature_type"] in kinds for f in features):
-        raise SpecError(
+        raise CodedError(
             "nothing_to_build",
-            "$.geometry.features",
             f"a {spec['output_type']} part needs {wanted}",
+            "$.geometry.features",
         )
     return {**spec, "units": "mm", "geometry": {**spec["geometry"], "features": features}}

@@ -5,6 +5,8 @@ import pytest
 from audit.models import AuditEvent
 from jobs import inference, pipeline
 from jobs.models import InferenceBudget, Job, JobStatus
+from jobs.prompt import prompt_key
+from naturalcad.errors import CodedError
 from tests.fake_hf import error, ok
 from tests.naturalcad.test_hf import CUBE
 
@@ -27,7 +29,7 @@ def model(settings, fake_hf):
 
 
 def choose(prompt: str, job=None):
-    key = inference.prompt_key(prompt.lower(), "3d_solid", "part")
+    key = prompt_key(prompt.lower(), "3d_solid", "part")
     return inference.choose_spec(inference.Request(prompt, "3d_solid", "part", key=key, job=job))
 
 
@@ -72,7 +74,7 @@ def test_past_the_daily_budget_the_rules_serve_and_nothing_is_sent(model, settin
 def test_the_circuit_opens_after_repeated_failures(model):
     model.answer(*[error(503, "Model is overloaded")] * 3)
     for _ in range(3):
-        with pytest.raises(inference.NoSpec):
+        with pytest.raises(CodedError):
             choose(WIDGET)
     _, info = choose(LOW_CONFIDENCE)
     assert (info["path"], info["reason"]) == ("rules_fallback", "circuit_open")
@@ -91,7 +93,7 @@ def test_a_failing_model_falls_back_to_a_rules_reading(model):
 def test_the_prompt_cache_answers_a_repeated_prompt_without_a_request(model, make_job):
     model.answer(ok(CUBE))
     first = make_job(JobStatus.QUEUED, prompt=WIDGET)
-    first.prompt_key = inference.prompt_key(WIDGET, "3d_solid", "part")
+    first.prompt_key = prompt_key(WIDGET, "3d_solid", "part")
     first.save()
     pipeline.run_job(str(first.id))
     first.refresh_from_db()
@@ -114,7 +116,7 @@ def test_a_hostile_prompt_is_flagged_and_never_sent(model, make_job):
 
 @pytest.mark.django_db
 def test_an_unreadable_prompt_with_no_model_fails_clearly():
-    with pytest.raises(inference.NoSpec) as caught:
+    with pytest.raises(CodedError) as caught:
         choose("```rm -rf /```")
     assert caught.value.code == "prompt_not_understood"
     assert not Job.objects.exists()

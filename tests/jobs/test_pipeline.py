@@ -7,7 +7,7 @@ from artifacts.models import Artifact
 from audit.models import AuditEvent
 from jobs import pipeline
 from jobs.models import JobStatus
-from naturalcad.geometry.errors import GeometryError
+from naturalcad.errors import CodedError
 from tests.conftest import stl_size
 
 pytestmark = pytest.mark.slow
@@ -47,7 +47,7 @@ def test_an_unreadable_prompt_fails_with_a_code_and_no_files(make_job, media_roo
 
 def test_a_geometry_error_fails_the_job(make_job, monkeypatch):
     def broken(spec):
-        raise pipeline.JobFailure("geometry_timeout", "the build took longer than 60 s")
+        raise CodedError("geometry_timeout", "the build took longer than 60 s")
 
     monkeypatch.setattr(pipeline, "build_isolated", broken)
     job = make_job(JobStatus.QUEUED)
@@ -94,5 +94,5 @@ def test_a_job_that_is_not_queued_is_not_run(make_job):
 
 
 def test_geometry_errors_carry_their_code():
-    error = GeometryError("hole_outside_body", "misses")
+    error = CodedError("hole_outside_body", "misses")
     assert (error.code, error.message) == ("hole_outside_body", "misses")

@@ -2,9 +2,9 @@
 
 import pytest
 
+from naturalcad.errors import CodedError
 from naturalcad.geometry.build import build_part
-from naturalcad.geometry.errors import GeometryError
-from naturalcad.spec.validate import SpecError, validate_spec
+from naturalcad.spec.validate import validate_spec
 
 
 def spec(*features, output_type="3d_solid", mode="part", **extra) -> dict:
@@ -125,14 +125,14 @@ GEOMETRY_REFUSALS = [
 
 @pytest.mark.parametrize(("document", "code", "path"), SPEC_REFUSALS)
 def test_the_validator_refuses(document, code, path):
-    with pytest.raises(SpecError) as caught:
+    with pytest.raises(CodedError) as caught:
         validate_spec(document)
     assert (caught.value.code, caught.value.path) == (code, path), caught.value.message
 
 
 @pytest.mark.parametrize(("document", "code", "path"), GEOMETRY_REFUSALS)
 def test_the_engine_refuses_impossible_parts_with_a_clear_error(document, code, path):
-    with pytest.raises(GeometryError) as caught:
+    with pytest.raises(CodedError) as caught:
         build_part(validate_spec(document))
     assert (caught.value.code, caught.value.path) == (code, path), caught.value.message
     assert caught.value.message

@@ -1,7 +1,7 @@
 import pytest
 
+from naturalcad.errors import CodedError
 from naturalcad.geometry import runner
-from naturalcad.geometry.errors import GeometryError
 from tests.conftest import stl_size
 
 pytestmark = pytest.mark.slow
@@ -28,13 +28,13 @@ def test_the_child_builds_and_returns_every_file():
 
 
 def test_a_build_over_its_time_limit_is_killed():
-    with pytest.raises(GeometryError) as caught:
+    with pytest.raises(CodedError) as caught:
         runner.build_files(spec(BOX), timeout=0.001, memory_mb=2048)
     assert caught.value.code == "geometry_timeout"
 
 
 def test_a_build_over_its_memory_limit_fails_and_the_runner_keeps_serving():
-    with pytest.raises(GeometryError) as caught:
+    with pytest.raises(CodedError) as caught:
         runner.build_files(spec(BOX), timeout=60, memory_mb=64)
     assert caught.value.code == "geometry_memory"
     assert "stl" in runner.build_files(spec(BOX), timeout=60, memory_mb=2048)
@@ -42,6 +42,6 @@ def test_a_build_over_its_memory_limit_fails_and_the_runner_keeps_serving():
 
 def test_an_impossible_request_is_a_clear_error():
     hole = {"name": "h", "feature_type": "hole", "diameter": 5, "positions": [[500, 500]]}
-    with pytest.raises(GeometryError) as caught:
+    with pytest.raises(CodedError) as caught:
         runner.build_files(spec(BOX, hole), timeout=60, memory_mb=2048)
     assert caught.value.code == "hole_outside_body"

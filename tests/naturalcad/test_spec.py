@@ -1,6 +1,7 @@
 import pytest
 
-from naturalcad.spec.validate import SpecError, validate_spec
+from naturalcad.errors import CodedError
+from naturalcad.spec.validate import validate_spec
 
 
 def spec(features, **extra) -> dict:
@@ -68,7 +69,7 @@ def test_sizes_are_resolved_to_millimetres_through_dimensions():
     ],
 )
 def test_refused_specs_name_their_code_and_path(document, code, path):
-    with pytest.raises(SpecError) as caught:
+    with pytest.raises(CodedError) as caught:
         validate_spec(document)
     assert (caught.value.code, caught.value.path) == (code, path)
 

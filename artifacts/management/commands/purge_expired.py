@@ -18,7 +18,7 @@ class Command(BaseCommand):
             report = purge_expired(batch_size=batch_size, dry_run=dry_run)
         except StorageUnavailable as exc:
             raise CommandError(
-                f"storage_unavailable: {exc}; nothing of that batch was lost"
+                f"{exc.code}: {exc.reason}; nothing of that batch was lost"
             ) from None
         verb = "would delete" if dry_run else "deleted"
         self.stdout.write(

@@ -4,8 +4,9 @@ from pathlib import Path
 from django.core.management import BaseCommand, CommandError
 
 from jobs.models import OutputType
-from jobs.pipeline import JobFailure, build_isolated, derive_spec
-from naturalcad.spec.validate import SpecError, validate_spec
+from jobs.pipeline import build_isolated, derive_spec
+from naturalcad.errors import CodedError
+from naturalcad.spec.validate import validate_spec
 
 
 class Command(BaseCommand):
@@ -25,8 +26,8 @@ class Command(BaseCommand):
         try:
             spec = self._spec(options)
             files = build_isolated(spec)
-        except JobFailure as failure:
-            raise CommandError(f"{failure.code}: {failure.message}") from None
+        except CodedError as refusal:
+            raise CommandError(f"{refusal.code}: {refusal}") from None
         out: Path = options["out"]
         out.mkdir(parents=True, exist_ok=True)
         (out / "spec.json").write_text(json.dumps(spec, indent=2))
@@ -42,7 +43,4 @@ class Command(BaseCommand):
             raw = json.loads(options["spec"].read_text())
         except (OSError, ValueError) as exc:
             raise CommandError(f"spec_unreadable: {exc}") from None
-        try:
-            return validate_spec(raw)
-        except SpecError as exc:
-            raise CommandError(f"{exc.code}: {exc.path}: {exc.message}") from None
+        return validate_spec(raw)
