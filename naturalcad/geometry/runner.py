@@ -44,9 +44,9 @@ class _Child:
         self.proc.start()
         theirs.close()
 
-    def build(self, spec: dict, timeout: float) -> dict[str, bytes]:
+    def run(self, task: str, spec: dict, timeout: float):
         self.builds += 1
-        self.conn.send(spec)
+        self.conn.send((task, spec))
         if not self.conn.poll(timeout):
             raise CodedError("geometry_timeout", f"the build took longer than {timeout:g} s")
         try:
@@ -90,11 +90,20 @@ def _give_back(child: _Child) -> None:
 
 
 def build_files(spec: dict, *, timeout: float, memory_mb: int) -> dict[str, bytes]:
+    return _run("files", spec, timeout, memory_mb)
+
+
+def measure(spec: dict, *, timeout: float, memory_mb: int) -> dict:
+    """The built part's figures (`naturalcad.geometry.measure`), under the same limits."""
+    return _run("measure", spec, timeout, memory_mb)
+
+
+def _run(task: str, spec: dict, timeout: float, memory_mb: int):
     # Plain JSON crosses into the child: no pickled objects, and no Django imports there.
     spec = json.loads(json.dumps(spec))
     child = _take(memory_mb)
     try:
-        result = child.build(spec, timeout)
+        result = child.run(task, spec, timeout)
     except CodedError as error:
         if error.code in ("geometry_timeout", "geometry_memory"):
             child.stop()  # its state is unknown: never reuse it
@@ -116,15 +125,15 @@ def warm_up(memory_mb: int = 2048) -> None:
 def _serve(conn, memory_mb: int) -> None:
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    from naturalcad.geometry.worker_child import build_and_export
+    from naturalcad.geometry.worker_child import TASKS
 
     while True:
         try:
-            spec = conn.recv()
+            task, spec = conn.recv()
         except (EOFError, OSError):
             os._exit(0)
         try:
-            conn.send(("ok", build_and_export(spec)))
+            conn.send(("ok", TASKS[task](spec)))
         except CodedError as exc:
             conn.send(("error", (exc.code, exc.message, exc.path)))
         except MemoryError:

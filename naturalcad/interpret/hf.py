@@ -29,6 +29,7 @@ class ModelAnswerInvalid(CodedError):
     """The model's answers stayed unusable after every repair."""
 
     code = "model_answer_invalid"
+    answer: "Answer | None" = None  # what the failed attempts cost: usage, requests, repairs
 
 
 @dataclass
@@ -87,9 +88,12 @@ def ask_model(provider: Provider, prompt: str, output_type: str, mode: str) -> A
                 {"role": "assistant", "content": content[:4000]},
                 {"role": "user", "content": _repair_request(problem)},
             ]
-    raise ModelAnswerInvalid(
+    answer.repairs = provider.max_repairs
+    failure = ModelAnswerInvalid(
         message=f"the model's answer was still invalid after {provider.max_repairs} repairs"
     )
+    failure.answer = answer
+    raise failure
 
 
 def _parse(content: str) -> dict:
