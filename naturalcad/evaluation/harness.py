@@ -1,9 +1,9 @@
 """Run a prompt set through an interpreter path, build each part, and judge what was built
 by its measured figures against the set's references.
 
-Knows nothing of Django: the caller passes `read` (prompt -> Reading) and `measure`
-(spec -> the built part's figures, `naturalcad.geometry.measure`, or a CodedError). Every prompt ends in
-exactly one outcome; "silently wrong" is the one that must never happen.
+Knows nothing of Django: the caller passes `read` (prompt -> Reading) and `measure` (spec ->
+the built part's figures, `naturalcad.geometry.measure`, or a CodedError). Every prompt ends
+in exactly one outcome; "silently wrong" is the one that must never happen.
 """
 
 import math

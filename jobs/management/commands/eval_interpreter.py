@@ -13,8 +13,8 @@ from django.test import override_settings
 from jobs import inference
 from jobs.api.serializers import JobCreateSerializer
 from jobs.pipeline import derive_spec
-from naturalcad.evaluation import harness
 from naturalcad.errors import CodedError
+from naturalcad.evaluation import harness
 from naturalcad.evaluation.corpus import SET_FILE
 from naturalcad.geometry import runner
 from naturalcad.interpret import hf
