@@ -55,6 +55,7 @@ class Result:
     reading: Reading
     problems: list[str] = field(default_factory=list)
     figures: dict | None = None
+    build_seconds: float = 0.0
 
 
 def run(
@@ -68,7 +69,7 @@ def run(
 def judge(entry: dict, read: Callable[[dict], Reading], measure: Callable[[dict], dict]) -> Result:
     started = time.perf_counter()
     reading = read(entry)
-    reading.seconds = reading.seconds or time.perf_counter() - started
+    reading.seconds = reading.seconds or _since(started)
     if reading.unavailable:
         return Result(entry, Outcome.UNAVAILABLE, reading)
     if reading.invalid:
@@ -76,14 +77,19 @@ def judge(entry: dict, read: Callable[[dict], Reading], measure: Callable[[dict]
     if reading.spec is None:
         partly = reading.code == PARTLY_READ_CODE
         return Result(entry, Outcome.PARTLY_READ if partly else Outcome.REFUSED, reading)
+    started = time.perf_counter()
     try:
         figures = measure(reading.spec)
     except CodedError as failure:  # the geometry engine refused the spec
         reading.code, reading.message = failure.code, str(failure)
-        return Result(entry, Outcome.REFUSED, reading)
+        return Result(entry, Outcome.REFUSED, reading, build_seconds=_since(started))
     problems = check(entry, figures, reading.spec.get("notes") or [])
     outcome = Outcome.SILENTLY_WRONG if problems else Outcome.BUILT_TO_SIZE
-    return Result(entry, outcome, reading, problems, figures)
+    return Result(entry, outcome, reading, problems, figures, _since(started))
+
+
+def _since(started: float) -> float:
+    return time.perf_counter() - started
 
 
 def check(entry: dict, figures: dict, notes: list) -> list[str]:
@@ -148,6 +154,11 @@ def _holes(measured: list[dict], expected: list[dict] | None) -> list[str]:
             and (wanted.get("through") is None or h["through"] == wanted["through"])
         ]
         matched += len(found)
+        misplaced = [h for h in found if not _placed(h, wanted)]
+        if misplaced and len(found) == wanted["count"]:
+            where = {k: misplaced[0].get(k) for k in ("edge", "from_centre") if k in wanted}
+            asked = {k: wanted[k] for k in ("edge", "from_centre") if k in wanted}
+            problems.append(f"{len(misplaced)} holes placed at {where}, expected {asked}")
         if len(found) != wanted["count"]:
             low, high = wanted["diameter"]
             size = f"{low:g}" if math.isclose(low, high) else f"{low:g}-{high:g}"
@@ -158,6 +169,17 @@ def _holes(measured: list[dict], expected: list[dict] | None) -> list[str]:
         sizes = sorted({h["diameter"] for h in measured})
         problems.append(f"{extra} holes not asked for (diameters present: {sizes})")
     return problems
+
+
+def _placed(hole: dict, wanted: dict) -> bool:
+    """The hole sits where the prompt put it: `edge` (sorted distances to the two nearest
+    sides) and `from_centre` (half the bolt circle), within the size tolerance."""
+    pairs = []
+    if "edge" in wanted:
+        pairs += list(zip(hole.get("edge") or [math.inf] * 2, wanted["edge"], strict=True))
+    if "from_centre" in wanted:
+        pairs.append((hole.get("from_centre", math.inf), wanted["from_centre"]))
+    return all(abs(m - e) <= max(SIZE_ABSOLUTE_MM, SIZE_RELATIVE * e) for m, e in pairs)
 
 
 def _features(figures: dict, expect: dict) -> list[str]:

@@ -67,13 +67,20 @@ class Part:
         count: int = 1,
         depth: float | None = None,
         through: bool | None = True,
+        edge: float | tuple[float, float] | None = None,
+        pcd: float | None = None,
     ) -> "Part":
-        """`count` holes cut `depth` deep (the part's thickness when through)."""
+        """`count` holes cut `depth` deep (the part's thickness when through); `edge`: their
+        centres that far in from the two nearest sides; `pcd`: on a circle that wide."""
         low, high = _span(diameter)
         part = self.less(
             count * _circle(low) * self._cut(depth), count * _circle(high) * self._cut(depth)
         )
-        hole = {"diameter": [low, high], "count": count, "through": through}
+        hole: dict[str, Any] = {"diameter": [low, high], "count": count, "through": through}
+        if edge is not None:
+            hole["edge"] = sorted(_span(edge))
+        if pcd is not None:
+            hole["from_centre"] = pcd / 2
         return replace(part, holes=(*part.holes, hole))
 
     def counterbore(self, hole: float, bore: float, bore_depth: float, count: int = 1) -> "Part":
@@ -149,12 +156,17 @@ def stepped_shaft(*steps: tuple[float, float]) -> Part:
 
 
 def tube(outer: float, inner: float, length: float) -> Part:
-    return cylinder(outer, length).drill(inner)
+    return cylinder(outer, length).drill(inner, pcd=0)
 
 
 def sphere(diameter: float) -> Part:
     volume = math.pi * diameter**3 / 6
     return Part(SOLID, (diameter,) * 3, (volume, volume), faces_min=(("sphere", 1),))
+
+
+def hemisphere(diameter: float) -> Part:
+    volume = math.pi * diameter**3 / 12
+    return Part(SOLID, (diameter, diameter, diameter / 2), (volume, volume))
 
 
 def cone(bottom: float, top: float, height: float) -> Part:
@@ -184,7 +196,7 @@ def polygon_prism(sides: int, across_flats: float, height: float) -> Part:
 
 
 def nut(across_flats: float, height: float, bore: float | tuple[float, float]) -> Part:
-    return polygon_prism(6, across_flats, height).drill(bore)
+    return polygon_prism(6, across_flats, height).drill(bore, pcd=0)
 
 
 def extruded(area: float, extent_a: float, extent_b: float, length: float) -> Part:

@@ -75,6 +75,7 @@ def _cylinders(shape: Any) -> dict[str, Any]:
             hole = {
                 "diameter": round(2 * radius, _DECIMALS),
                 "through": _through(shape, origin, direction),
+                **_placement(shape.bounding_box(), origin, direction),
             }
             found["holes"].append(hole)
         elif full:
@@ -101,6 +102,24 @@ def _xyz(vector: bd.Vector) -> tuple[float, float, float]:
     return (vector.X, vector.Y, vector.Z)
 
 
+def _placement(box: Any, origin: bd.Vector, direction: bd.Vector) -> dict[str, Any]:
+    """Where a hole square to the part's bounding box sits: its distance to the nearest side
+    across each of the two other axes ("8 mm in from each edge"), and to the box's centre
+    line (half a bolt circle). Nothing for a hole at a slant."""
+    along = max(range(3), key=lambda i: abs(_xyz(direction)[i]))
+    if abs(_xyz(direction)[along]) < 1 - 1e-6:
+        return {}
+    low, high, centre = _xyz(box.min), _xyz(box.max), _xyz(box.center())
+    across = [i for i in range(3) if i != along]
+    at = _xyz(origin)
+    edges = sorted(min(at[i] - low[i], high[i] - at[i]) for i in across)
+    from_centre = math.hypot(*(at[i] - centre[i] for i in across))
+    return {
+        "edge": [round(e, _DECIMALS) for e in edges],
+        "from_centre": round(from_centre, _DECIMALS),
+    }
+
+
 def _through(shape: Any, origin: bd.Vector, direction: bd.Vector) -> bool:
     """A hole is through when the line along its axis meets no face of the part."""
     line = gp_Lin(gp_Pnt(*_xyz(origin)), gp_Dir(*_xyz(direction)))
@@ -116,7 +135,15 @@ def _flat(shape: Any) -> dict[str, Any]:
         for wire in face.inner_wires():
             edges = wire.edges()
             if len(edges) == 1 and edges[0].geom_type == bd.GeomType.CIRCLE:
-                holes.append({"diameter": round(2 * edges[0].radius, _DECIMALS), "through": True})
+                circle = edges[0]
+                axis = bd.Vector(0, 0, 1)
+                holes.append(
+                    {
+                        "diameter": round(2 * circle.radius, _DECIMALS),
+                        "through": True,
+                        **_placement(shape.bounding_box(), circle.arc_center, axis),
+                    }
+                )
             else:
                 cutouts += 1
         for edge in face.outer_wire().edges():

@@ -109,7 +109,7 @@ def test_the_set_file_is_the_corpus_as_written():
 
 def test_the_corpus_is_big_and_varied_enough():
     scopes = [e["scope"] for e in corpus.ENTRIES]
-    assert len(scopes) >= 100
+    assert len(scopes) >= 200
     assert scopes.count("out") >= 50
     assert len({e["id"] for e in corpus.ENTRIES}) == len(scopes)
     assert all("expect" in e for e in corpus.ENTRIES if e["scope"] != "out")
@@ -182,3 +182,19 @@ def test_out_of_scope_built_is_wrong_and_vague_needs_notes():
         "sizes the prompt leaves open were assumed without a note"
     ]
     assert harness.check(vague, CUBE_FIGURES, ["assumed a 40 mm cube"]) == []
+
+
+def test_holes_must_sit_where_the_prompt_put_them():
+    entry = {**CUBE_ENTRY, "expect": expectation(plate(100, 60, 4).drill(5, 4, edge=8))}
+    figures = {**CUBE_FIGURES, "bbox": [4.0, 60.0, 100.0], "volume": 24000 - 4 * 6.25 * math.pi * 4}
+    at_8 = {"diameter": 5.0, "through": True, "edge": [8.0, 8.0], "from_centre": 45.0}
+    assert harness.check(entry, {**figures, "holes": [at_8] * 4}, []) == []
+    at_7 = {**at_8, "edge": [7.0, 7.0]}
+    assert harness.check(entry, {**figures, "holes": [at_7] * 4}, []) == [
+        "4 holes placed at {'edge': [7.0, 7.0]}, expected {'edge': [8, 8]}"
+    ]
+    circle = {**CUBE_ENTRY, "expect": expectation(plate(100, 100, 4).drill(5, 2, pcd=60))}
+    on_circle = {**at_8, "from_centre": 30.0}
+    figures = {**figures, "bbox": [4.0, 100.0, 100.0], "volume": 40000 - 2 * 6.25 * math.pi * 4}
+    assert harness.check(circle, {**figures, "holes": [on_circle] * 2}, []) == []
+    assert harness.check(circle, {**figures, "holes": [at_8] * 2}, []) != []

@@ -127,6 +127,8 @@ def _dump(results: list[harness.Result], figures: dict) -> dict:
                 "code": r.reading.code,
                 "message": r.reading.message,
                 "figures": r.figures,
+                "read_ms": round(r.reading.seconds * 1000, 1),
+                "build_ms": round(r.build_seconds * 1000, 1),
                 "spec": r.reading.spec,
             }
             for r in results
