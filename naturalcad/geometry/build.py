@@ -62,14 +62,10 @@ def _sphere(f):
 
 
 def _cone(f):
-    if f["top_diameter"] < 0:
-        raise impossible(f, "the top diameter cannot be negative")
     return bd.Cone(f["bottom_diameter"] / 2, f["top_diameter"] / 2, f["height"], align=_BOTTOM)
 
 
 def _polygon_prism(f):
-    if f["sides"] < 3:
-        raise impossible(f, "a polygon needs at least 3 sides")
     polygon = bd.RegularPolygon(f["across_flats"] / 2, f["sides"], major_radius=False)
     return bd.extrude(polygon, f["height"])
 
@@ -124,9 +120,11 @@ def _section(shape: str, size: float, feature):
 
 
 def _loft(f):
-    bottom = _section(f["bottom"], f["bottom_size"], f)
+    bottom = bd.Sketch() + _section(f["bottom"], f["bottom_size"], f)
+    if f["top_size"] == 0:  # pointed: a pyramid or a cone
+        return bd.loft([bottom, bd.Vertex(0, 0, f["height"])])
     top = bd.Pos(0, 0, f["height"]) * _section(f["top"], f["top_size"], f)
-    return bd.loft([bd.Sketch() + bottom, bd.Sketch() + top])
+    return bd.loft([bottom, bd.Sketch() + top])
 
 
 def _revolve(f):
@@ -439,7 +437,7 @@ def _profile(ctx, f):
     elif shape == "circle":
         face = bd.Circle(f["diameter"] / 2)
     elif shape == "polygon":
-        face = bd.RegularPolygon(f["diameter"] / 2, max(3, f["sides"]))
+        face = bd.RegularPolygon(f["diameter"] / 2, f["sides"])
     else:
         face = _polygon(f["points"])
     for x, y in f.get("holes", []):

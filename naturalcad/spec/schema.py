@@ -4,57 +4,82 @@ Every spec from every interpreter is validated against it before anything is bui
 schema is served at GET /spec/schema so that a model can be asked for exactly this shape.
 """
 
+from typing import Any
+
 import jsonschema
 
-from naturalcad.spec.vocabulary import FEATURES, MAX_PATTERN, MAX_POINTS, Attr
+from naturalcad.spec.vocabulary import (
+    FEATURES,
+    MAX_PATTERN,
+    MAX_POINTS,
+    SPEC_KEYS,
+    Attr,
+)
+
+Schema = dict[str, Any]
 
 SPEC_VERSION = "1.1"
 MAX_FEATURES = 64
 UNIT_TO_MM = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "in": 25.4}
 NAME = {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_-]{0,63}$"}
-_NUMBER_OR_DIMENSION = {"oneOf": [{"type": "number"}, NAME]}
+# A number, or the name of a `dimensions` entry (`pattern` applies to strings only).
+_NUMBER_OR_DIMENSION = {"type": ["number", "string"], "pattern": NAME["pattern"]}
 _TEXT = {"type": "string", "maxLength": 200}
 _TEXTS = {"type": "array", "items": _TEXT, "maxItems": 32}
 _UNIT_INTERVAL = {"type": "number", "minimum": 0, "maximum": 1}
 
 
-def _points(size: int) -> dict:
+def _points(size: int, least: int) -> Schema:
     point = {"type": "array", "items": {"type": "number"}, "minItems": size, "maxItems": size}
-    return {"type": "array", "items": point, "minItems": 1, "maxItems": MAX_POINTS}
+    return {"type": "array", "items": point, "minItems": least, "maxItems": MAX_POINTS}
 
 
-_KINDS = {
+# Lengths are range-checked in millimetres by `validate.py`, after units are applied.
+_KINDS: dict[str, Schema] = {
     "size": _NUMBER_OR_DIMENSION,
+    "size0": _NUMBER_OR_DIMENSION,
     "length": _NUMBER_OR_DIMENSION,
     "angle": {"type": "number", "minimum": -360, "maximum": 360},
+    "turn": {"type": "number", "exclusiveMinimum": 0, "maximum": 360},
     "count": {"type": "integer", "minimum": 1, "maximum": MAX_PATTERN},
-    "point2": _points(2)["items"],
-    "point3": _points(3)["items"],
-    "points2": _points(2),
-    "points3": _points(3),
+    "sides": {"type": "integer", "minimum": 3, "maximum": MAX_PATTERN},
+    "point3": _points(3, 1)["items"],
+    "angles3": _points(3, 1)["items"],
+    "points2": _points(2, 1),
+    "polygon": _points(2, 3),
+    "points3": _points(3, 2),
     "ref": NAME,
 }
 
 
-def _attribute_schema(attr: Attr) -> dict:
-    return {"enum": list(attr.choices)} if attr.kind == "enum" else _KINDS[attr.kind]
+def _attribute_schema(attr: Attr) -> Schema:
+    shape = {"enum": list(attr.choices)} if attr.kind == "enum" else _KINDS[attr.kind]
+    return {**shape, "description": attr.doc}
 
 
-def feature_schema(feature_type: str) -> dict:
-    attrs = FEATURES[feature_type]
+def feature_schema(feature_type: str) -> Schema:
+    """The branch of one feature type: it names its `feature_type` and nothing but its own."""
+    feature = FEATURES[feature_type]
+    attrs = feature.attrs
     return {
+        "title": feature_type,
+        "description": feature.doc,
         "type": "object",
         "additionalProperties": False,
         "required": ["name", "feature_type", *(k for k, a in attrs.items() if a.required)],
         "properties": {
-            "name": NAME,
+            "name": {**NAME, "description": "unique; later features refer to it"},
             "feature_type": {"const": feature_type},
             **{key: _attribute_schema(attr) for key, attr in attrs.items()},
         },
     }
 
 
-SPEC_SCHEMA = {
+def _described(key: str, schema: Schema) -> Schema:
+    return {**schema, "description": SPEC_KEYS[key]}
+
+
+SPEC_SCHEMA: Schema = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://naturalcad.app/spec/schema",
     "title": "NaturalCAD compositional spec",
@@ -62,11 +87,13 @@ SPEC_SCHEMA = {
     "additionalProperties": False,
     "required": ["spec_version", "mode", "output_type", "units", "geometry"],
     "properties": {
-        "spec_version": {"const": SPEC_VERSION},
-        "intent": {"type": "string", "maxLength": 500},
-        "mode": {"enum": ["part", "assembly", "sketch"]},
-        "output_type": {"enum": ["3d_solid", "surface", "2d_vector", "1d_path"]},
-        "units": {"enum": list(UNIT_TO_MM)},
+        "spec_version": _described("spec_version", {"const": SPEC_VERSION}),
+        "intent": _described("intent", {"type": "string", "maxLength": 500}),
+        "mode": _described("mode", {"enum": ["part", "assembly", "sketch"]}),
+        "output_type": _described(
+            "output_type", {"enum": ["3d_solid", "surface", "2d_vector", "1d_path"]}
+        ),
+        "units": _described("units", {"enum": list(UNIT_TO_MM)}),
         "semantic_part": {
             "type": "object",
             "additionalProperties": False,
@@ -89,6 +116,7 @@ SPEC_SCHEMA = {
             },
         },
         "geometry": {
+            "description": SPEC_KEYS["geometry"],
             "type": "object",
             "additionalProperties": False,
             "required": ["features"],
@@ -98,22 +126,13 @@ SPEC_SCHEMA = {
                     "type": "array",
                     "minItems": 1,
                     "maxItems": MAX_FEATURES,
-                    "items": {
-                        "type": "object",
-                        "required": ["feature_type"],
-                        "properties": {"feature_type": {"enum": sorted(FEATURES)}},
-                        "allOf": [
-                            {
-                                "if": {"properties": {"feature_type": {"const": t}}},
-                                "then": feature_schema(t),
-                            }
-                            for t in sorted(FEATURES)
-                        ],
-                    },
+                    # One branch per feature type, told apart by its `feature_type` constant.
+                    "items": {"oneOf": [feature_schema(t) for t in FEATURES]},
                 },
             },
         },
         "dimensions": {
+            "description": SPEC_KEYS["dimensions"],
             "type": "object",
             "propertyNames": NAME,
             "additionalProperties": {"type": "number"},
@@ -147,7 +166,10 @@ SPEC_SCHEMA = {
                 "is_likely_duplicate": {"type": "boolean"},
             },
         },
-        "notes": {"type": "array", "items": {"type": "string", "maxLength": 500}, "maxItems": 32},
+        "notes": _described(
+            "notes",
+            {"type": "array", "items": {"type": "string", "maxLength": 500}, "maxItems": 32},
+        ),
     },
 }
 

@@ -8,15 +8,18 @@ import math
 
 from naturalcad.errors import CodedError
 from naturalcad.spec import schema
+from naturalcad.spec.explain import decisive_error
 from naturalcad.spec.vocabulary import (
     BODIES,
     FEATURES,
+    LENGTH_KINDS,
     MAX_INSTANCES,
     MAX_SIZE_MM,
     MIN_SIZE_MM,
 )
 
-# Attributes that become required by the value of another: (feature type, shape) -> needed.
+# Attributes that become required by the value of another, or by the presence of another:
+# (feature type, shape or path, or "with <attribute>") -> needed.
 _NEEDS = {
     ("tube", None): [("inner_diameter", "wall")],
     ("sweep", "line"): [("path_length",)],
@@ -25,9 +28,13 @@ _NEEDS = {
     ("profile", "circle"): [("diameter",)],
     ("profile", "polygon"): [("sides",), ("diameter",)],
     ("profile", "points"): [("points",)],
+    ("profile", "with holes"): [("hole_diameter",)],
     **{(t, "rect"): [("length",), ("width",)] for t in ("pocket", "boss", "cutout")},
     **{(t, "circle"): [("diameter",)] for t in ("pocket", "boss", "cutout")},
 }
+# The least value of each kind of length, in mm: sizes are positive, a size0 may be 0 (a
+# pointed cone or loft), a signed length may be negative.
+_LEAST = {"size": MIN_SIZE_MM, "size0": 0.0, "length": -MAX_SIZE_MM}
 _WHAT_IT_BUILDS = {
     "3d_solid": (BODIES, "a body feature"),
     "surface": (BODIES, "a body feature"),
@@ -36,18 +43,14 @@ _WHAT_IT_BUILDS = {
 }
 
 
-def _json_path(parts) -> str:
-    return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
-
-
 def validate_spec(spec) -> dict:
     """Return the spec resolved to millimetres, or raise a CodedError whose `path` is the
     JSON path of the offending value."""
     _check_finite(spec, "$")
     errors = list(schema.VALIDATOR.iter_errors(spec))
     if errors:
-        error = max(errors, key=lambda e: (len(e.absolute_path), e.message))
-        raise CodedError("spec_invalid", error.message, _json_path(error.absolute_path))
+        path, message = decisive_error(spec, errors)
+        raise CodedError("spec_invalid", message, path)
     return _resolve(spec)
 
 
@@ -73,7 +76,7 @@ class _Resolver:
         if feature["name"] in self.seen:
             raise CodedError("duplicate_name", f"'{feature['name']}' is used twice", f"{path}.name")
         _check_needs(feature, path)
-        attrs = FEATURES[feature["feature_type"]]
+        attrs = FEATURES[feature["feature_type"]].attrs
         resolved = {
             key: value
             if key in ("name", "feature_type")
@@ -99,38 +102,33 @@ class _Resolver:
         self.instances[f["name"]] = copies
 
     def value(self, kind: str, value, path: str):
-        if kind in ("size", "length"):
-            return self.length(value, path, positive=kind == "size")
+        if kind in LENGTH_KINDS:
+            return self.length(value, path, least=_LEAST[kind])
         if kind in ("point2", "point3"):
-            return [self.length(v, f"{path}[{i}]", positive=False) for i, v in enumerate(value)]
-        if kind in ("points2", "points3"):
+            return [self.length(v, f"{path}[{i}]", least=-MAX_SIZE_MM) for i, v in enumerate(value)]
+        if kind in ("points2", "points3", "polygon"):
             return [self.value("point2", p, f"{path}[{i}]") for i, p in enumerate(value)]
         if kind == "ref" and value not in self.seen:
             raise CodedError("dangling_reference", f"no earlier feature named '{value}'", path)
         return value
 
-    def length(self, value, path: str, positive: bool) -> float:
+    def length(self, value, path: str, least: float) -> float:
         if isinstance(value, str):
             if value not in self.dimensions:
                 raise CodedError("dangling_reference", f"no dimension named '{value}'", path)
             value = self.dimensions[value]
         mm = float(value) * self.scale
-        if positive and not MIN_SIZE_MM <= mm <= MAX_SIZE_MM:
+        if not least <= mm <= MAX_SIZE_MM:
             raise CodedError(
-                "size_out_of_range",
-                f"{mm:g} mm is outside [{MIN_SIZE_MM}, {MAX_SIZE_MM:g}] mm",
-                path,
+                "size_out_of_range", f"{mm:g} mm is outside [{least:g}, {MAX_SIZE_MM:g}] mm", path
             )
-        if abs(mm) > MAX_SIZE_MM:
-            raise CodedError("size_out_of_range", f"{mm:g} mm is beyond {MAX_SIZE_MM:g} mm", path)
         return mm
 
 
 def _check_needs(feature: dict, path: str) -> None:
-    shape = feature.get("shape") or feature.get("path")
-    for options in _NEEDS.get((feature["feature_type"], shape), []) + _NEEDS.get(
-        (feature["feature_type"], None), []
-    ):
+    kind, shape = feature["feature_type"], feature.get("shape") or feature.get("path")
+    conditions = [None, shape, *(f"with {key}" for key in feature)]
+    for options in [need for c in conditions for need in _NEEDS.get((kind, c), [])]:
         if not any(option in feature for option in options):
             raise CodedError(
                 "spec_invalid",

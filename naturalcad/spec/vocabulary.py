@@ -1,10 +1,13 @@
-"""The feature vocabulary: every feature type the engine executes, and its typed attributes.
+"""The feature vocabulary: every feature type the engine executes, its typed attributes and
+what each one means.
 
-One table drives the JSON Schema (`schema.py`), the unit resolution and range checks
-(`validate.py`) and, by feature type, the build123d calls (`geometry/build.py`).
+One table drives the JSON Schema and its descriptions (`schema.py`), the unit resolution and
+range checks (`validate.py`), the repair messages (`explain.py`), the model's guide
+(`interpret/guide.py`) and, by feature type, the build123d calls (`geometry/build.py`).
+Placement facts written here are what `geometry/build.py` does; change both together.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MAX_SIZE_MM = 10_000.0
 MIN_SIZE_MM = 0.01
@@ -12,194 +15,384 @@ MAX_PATTERN = 400  # the count of one pattern axis
 MAX_POINTS = 200  # points of one polygon, path or list of positions
 MAX_INSTANCES = 1000  # copies one feature may make, patterns of patterns multiplied
 
+# What a value of each kind may be; the guide and the repair messages quote these.
+KINDS: dict[str, str] = {
+    "size": "a length > 0",
+    "size0": "a length >= 0 (0 = a point)",
+    "length": "a signed length",
+    "angle": "degrees, -360 to 360",
+    "turn": "degrees, more than 0 up to 360",
+    "count": f"an integer 1 to {MAX_PATTERN}",
+    "sides": f"an integer 3 to {MAX_PATTERN}",
+    "point3": "[x, y, z]",
+    "angles3": "[x, y, z] in degrees",
+    "points2": f"a list of 1 to {MAX_POINTS} [x, y] points",
+    "polygon": f"a list of 3 to {MAX_POINTS} [x, y] points",
+    "points3": f"a list of 2 to {MAX_POINTS} [x, y, z] points",
+    "ref": "the name of an earlier feature",
+    "enum": "one of the listed words",
+}
+# Kinds whose numbers are lengths in the spec's units (a `dimensions` name is accepted too).
+LENGTH_KINDS = frozenset({"size", "size0", "length"})
+
 
 @dataclass(frozen=True)
 class Attr:
-    kind: str  # size length angle count point2 point3 points2 points3 ref enum
+    kind: str
+    doc: str  # what the value means, in a few words: the schema description and the guide line
     required: bool = True
     choices: tuple[str, ...] = ()
 
 
-def size(required=True):  # a positive length in the spec's units, or a `dimensions` key
-    return Attr("size", required)
+@dataclass(frozen=True)
+class Feature:
+    group: str  # one of GROUPS
+    doc: str
+    attrs: dict[str, Attr] = field(default_factory=dict)
 
 
-def length(required=True):  # a signed length (an offset), or a `dimensions` key
-    return Attr("length", required)
+def size(doc: str, required: bool = True) -> Attr:  # a positive length, or a `dimensions` key
+    return Attr("size", doc, required)
 
 
-def enum(*choices, required=False):
-    return Attr("enum", required, choices)
+def enum(doc: str, *choices: str, required: bool = False) -> Attr:
+    return Attr("enum", doc, required, choices)
 
 
 PLACEMENT = {
-    "at": Attr("point3", False),  # where the feature's origin goes
-    "rotate": Attr("point3", False),  # degrees about X, Y, Z, applied in that order
-    "op": enum("union", "subtract", "intersect", "keep"),  # bodies: union unless said
+    "at": Attr("point3", "moves the body's origin to this point", False),
+    "rotate": Attr("angles3", "degrees about X, then Y, then Z, applied before `at`", False),
+    "op": enum(
+        "union adds to the part (default); subtract cuts it away; intersect keeps the overlap; "
+        "keep builds it only for a later boolean or pattern",
+        "union",
+        "subtract",
+        "intersect",
+        "keep",
+    ),
 }
 ON_FACE = {
-    "positions": Attr("points2", False),  # XY centres on the target's top face; default (0, 0)
-    "target": Attr("ref", False),
-    "face": enum("top", "bottom"),
+    "positions": Attr("points2", "centres [x, y] on the face; default [[0, 0]]", False),
+    "target": Attr("ref", "the body whose face it is on; default the part so far", False),
+    "face": enum("top (default) or bottom", "top", "bottom"),
 }
-SHAPE_2D = enum("rect", "circle", "polygon", "points", required=True)
-
-FEATURES: dict[str, dict[str, Attr]] = {
-    # bodies: they stand on the XY plane, centred on Z, unless placed
-    "box": {"length": size(), "width": size(), "height": size(), **PLACEMENT},
-    "cylinder": {"diameter": size(), "height": size(), **PLACEMENT},
-    "tube": {
-        "outer_diameter": size(),
-        "inner_diameter": size(False),
-        "wall": size(False),
-        "height": size(),
-        **PLACEMENT,
-    },
-    "sphere": {"diameter": size(), **PLACEMENT},
-    "cone": {
-        "bottom_diameter": size(),
-        "top_diameter": Attr("length"),
-        "height": size(),
-        **PLACEMENT,
-    },
-    "polygon_prism": {
-        "sides": Attr("count"),
-        "across_flats": size(),
-        "height": size(),
-        **PLACEMENT,
-    },
-    "points_prism": {"points": Attr("points2"), "height": size(), **PLACEMENT},
-    "profile_extrude": {
-        "profile": enum("L", "T", "U", "angle", required=True),
-        "width": size(),
-        "height": size(),
-        "thickness": size(),
-        "length": size(),
-        **PLACEMENT,
-    },
-    "loft": {
-        "bottom": SHAPE_2D,
-        "bottom_size": size(),
-        "top": SHAPE_2D,
-        "top_size": size(),
-        "height": size(),
-        **PLACEMENT,
-    },
-    "revolve": {"profile": Attr("points2"), "angle": Attr("angle", False), **PLACEMENT},
-    "sweep": {
-        "section": enum("circle", "rect", required=True),
-        "section_size": size(),
-        "path": enum("line", "arc", required=True),
-        "path_length": size(False),
-        "path_radius": size(False),
-        "path_angle": Attr("angle", False),
-        **PLACEMENT,
-    },
-    # features on a face of an earlier body
-    "hole": {
-        "diameter": size(),
-        "depth": size(False),
-        "counterbore_diameter": size(False),
-        "counterbore_depth": size(False),
-        "countersink_diameter": size(False),
-        **ON_FACE,
-    },
-    "pocket": {
-        "shape": enum("rect", "circle", required=True),
-        "length": size(False),
-        "width": size(False),
-        "diameter": size(False),
-        "depth": size(),
-        **ON_FACE,
-    },
-    "boss": {
-        "shape": enum("rect", "circle", required=True),
-        "length": size(False),
-        "width": size(False),
-        "diameter": size(False),
-        "height": size(),
-        **ON_FACE,
-    },
-    "slot": {
-        "length": size(),
-        "width": size(),
-        "depth": size(False),
-        "angle": Attr("angle", False),
-        **ON_FACE,
-    },
-    "cutout": {
-        "shape": enum("rect", "circle", required=True),
-        "length": size(False),
-        "width": size(False),
-        "diameter": size(False),
-        **ON_FACE,
-    },
-    # patterns repeat an earlier feature with its own operation
-    "linear_pattern": {"of": Attr("ref"), "count": Attr("count"), "spacing": Attr("point3")},
-    "grid_pattern": {
-        "of": Attr("ref"),
-        "count_x": Attr("count"),
-        "count_y": Attr("count"),
-        "spacing_x": size(),
-        "spacing_y": size(),
-    },
-    "polar_pattern": {"of": Attr("ref"), "count": Attr("count"), "angle": Attr("angle", False)},
-    "mirror": {"of": Attr("ref", False), "plane": enum("XZ", "YZ", "XY", required=True)},
-    # edge treatments and shells act on the part so far
-    "fillet": {"radius": size(), "edges": enum("all", "vertical", "top", "bottom", "outer")},
-    "chamfer": {"length": size(), "edges": enum("all", "vertical", "top", "bottom", "outer")},
-    "shell": {"thickness": size(), "open": enum("top", "bottom", "none")},
-    "boolean": {
-        "operation": enum("union", "subtract", "intersect", required=True),
-        "a": Attr("ref"),
-        "b": Attr("ref"),
-    },
-    # flat outputs: a closed profile (2d_vector) or an open path (1d_path)
-    "profile": {
-        "shape": SHAPE_2D,
-        "length": size(False),
-        "width": size(False),
-        "diameter": size(False),
-        "sides": Attr("count", False),
-        "points": Attr("points2", False),
-        "holes": Attr("points2", False),
-        "hole_diameter": size(False),
-    },
-    "path": {"points": Attr("points3")},
-    # concept-grade compositions
-    "truss": {
-        "span": size(),
-        "height": size(),
-        "panels": Attr("count"),
-        "member": size(),
-        **PLACEMENT,
-    },
-    "notched_tower": {
-        "width": size(),
-        "depth": size(),
-        "height": size(),
-        "notches": Attr("count"),
-        "notch_depth": size(),
-        **PLACEMENT,
-    },
-    "canopy": {"span": size(), "rise": size(), "depth": size(), "thickness": size(), **PLACEMENT},
-}
-BODIES = frozenset(
-    {
-        "box",
-        "cylinder",
-        "tube",
-        "sphere",
-        "cone",
-        "polygon_prism",
-        "points_prism",
-        "profile_extrude",
-        "loft",
-        "revolve",
-        "sweep",
-        "truss",
-        "notched_tower",
-        "canopy",
-    }
+EDGES = enum(
+    "all (default); vertical = parallel to Z; top/bottom = edges at the highest/lowest Z; "
+    "outer = the outlines of the top and bottom faces",
+    "all",
+    "vertical",
+    "top",
+    "bottom",
+    "outer",
 )
-FLAT = frozenset({"profile", "path"})
+
+
+def _shape(doc: str, *choices: str) -> Attr:
+    return enum(doc, *choices, required=True)
+
+
+def _rect_or_circle(verb: str, depth: dict[str, Attr]) -> dict[str, Attr]:
+    return {
+        "shape": _shape(f"rect or circle {verb}", "rect", "circle"),
+        "length": size("rect: along X", False),
+        "width": size("rect: along Y", False),
+        "diameter": size("circle", False),
+        **depth,
+        **ON_FACE,
+    }
+
+
+# The spec's top-level keys that the guide and the schema describe.
+SPEC_KEYS = {
+    "spec_version": '"1.1"',
+    "intent": "one line saying what the part is",
+    "mode": "part = one solid; assembly = separate solids allowed; sketch = a flat output",
+    "output_type": "3d_solid; surface (a thin body such as a canopy); 2d_vector (a profile); "
+    "1d_path (a path)",
+    "units": "the unit of every length in the spec",
+    "geometry": "the features, applied in order",
+    "dimensions": "named lengths {name: number}; any length may be given as such a name",
+    "notes": "every value you assumed, one short sentence each",
+}
+
+GROUPS = {
+    "body": "Bodies (stand on the XY plane, bottom at z = 0, centred on the Z axis, unless "
+    "placed with `at`/`rotate`)",
+    "face": "Face features (on the top face of `target` or of the part so far; cuts go down "
+    "into the material from that face)",
+    "pattern": "Patterns (repeat the feature named `of` with all its positions and its own "
+    "operation)",
+    "part": "Whole-part operations (act on the part so far)",
+    "flat": "Flat outputs (in the XY plane)",
+}
+
+FEATURES: dict[str, Feature] = {
+    "box": Feature(
+        "body",
+        "a rectangular block",
+        {
+            "length": size("along X"),
+            "width": size("along Y"),
+            "height": size("along Z"),
+            **PLACEMENT,
+        },
+    ),
+    "cylinder": Feature(
+        "body",
+        "a round bar, rod or disc",
+        {"diameter": size("diameter"), "height": size("along Z"), **PLACEMENT},
+    ),
+    "tube": Feature(
+        "body",
+        "a hollow cylinder: pipe, ring, washer, spacer",
+        {
+            "outer_diameter": size("outer diameter"),
+            "inner_diameter": size("inner diameter; give it or wall", False),
+            "wall": size("wall thickness; give it or inner_diameter", False),
+            "height": size("along Z"),
+            **PLACEMENT,
+        },
+    ),
+    "sphere": Feature("body", "a ball", {"diameter": size("diameter"), **PLACEMENT}),
+    "cone": Feature(
+        "body",
+        "a cone or frustum",
+        {
+            "bottom_diameter": size("diameter at z = 0"),
+            "top_diameter": Attr("size0", "diameter at the top; 0 = pointed"),
+            "height": size("along Z"),
+            **PLACEMENT,
+        },
+    ),
+    "polygon_prism": Feature(
+        "body",
+        "a regular polygon extruded up: hex nut, hex bar",
+        {
+            "sides": Attr("sides", "number of sides"),
+            "across_flats": size("twice the distance from the centre to a flat side"),
+            "height": size("along Z"),
+            **PLACEMENT,
+        },
+    ),
+    "points_prism": Feature(
+        "body",
+        "any outline extruded up",
+        {
+            "points": Attr("polygon", "the outline's corners [x, y], used as given"),
+            "height": size("along Z"),
+            **PLACEMENT,
+        },
+    ),
+    "profile_extrude": Feature(
+        "body",
+        "a structural section: cross-section in the XZ plane (width along X, centred; height "
+        "up Z from 0), extruded along Y",
+        {
+            "profile": _shape(
+                "L and angle: legs along the bottom and up the -X side; T: flange on top; "
+                "U: open upwards",
+                "L",
+                "T",
+                "U",
+                "angle",
+            ),
+            "width": size("section width along X"),
+            "height": size("section height along Z"),
+            "thickness": size("wall thickness of the section"),
+            "length": size("extrusion along Y, centred"),
+            **PLACEMENT,
+        },
+    ),
+    "loft": Feature(
+        "body",
+        "a blend from a bottom section at z = 0 to a top section at z = height",
+        {
+            "bottom": _shape("bottom section", "rect", "circle", "polygon"),
+            "bottom_size": size("rect: side; circle: diameter; polygon: hexagon across corners"),
+            "top": _shape("top section", "rect", "circle", "polygon"),
+            "top_size": Attr("size0", "as bottom_size; 0 = pointed (a pyramid or cone)"),
+            "height": size("along Z"),
+            **PLACEMENT,
+        },
+    ),
+    "revolve": Feature(
+        "body",
+        "a turned part: a profile revolved about the Z axis",
+        {
+            "profile": Attr("polygon", "outline points [r, z]; r = distance from the Z axis >= 0"),
+            "angle": Attr("turn", "how far around; default 360", False),
+            **PLACEMENT,
+        },
+    ),
+    "sweep": Feature(
+        "body",
+        "a section swept along a line up Z or an arc in the XZ plane bending towards +X",
+        {
+            "section": _shape("section shape", "circle", "rect"),
+            "section_size": size("circle: diameter; rect: side"),
+            "path": _shape("path shape", "line", "arc"),
+            "path_length": size("line: length", False),
+            "path_radius": size("arc: bend radius", False),
+            "path_angle": Attr("turn", "arc: how far it bends; default 90", False),
+            **PLACEMENT,
+        },
+    ),
+    "truss": Feature(
+        "body",
+        "a flat truss beam: span along X, height up Z",
+        {
+            "span": size("length along X"),
+            "height": size("along Z"),
+            "panels": Attr("count", "number of panels between verticals"),
+            "member": size("square member thickness"),
+            **PLACEMENT,
+        },
+    ),
+    "notched_tower": Feature(
+        "body",
+        "a block with notches cut alternately into its two X sides",
+        {
+            "width": size("along X"),
+            "depth": size("along Y"),
+            "height": size("along Z"),
+            "notches": Attr("count", "number of notches"),
+            "notch_depth": size("how far each notch cuts in along X"),
+            **PLACEMENT,
+        },
+    ),
+    "canopy": Feature(
+        "body",
+        "an arched shell: arch in the XZ plane, extruded along Y",
+        {
+            "span": size("arch width along X"),
+            "rise": size("arch height along Z"),
+            "depth": size("extrusion along Y, centred"),
+            "thickness": size("shell thickness"),
+            **PLACEMENT,
+        },
+    ),
+    "hole": Feature(
+        "face",
+        "round holes",
+        {
+            "diameter": size("hole diameter"),
+            "depth": size("blind depth; omit for a through hole", False),
+            "counterbore_diameter": size("counterbore diameter", False),
+            "counterbore_depth": size("counterbore depth; default half the diameter", False),
+            "countersink_diameter": size("90-degree countersink diameter at the face", False),
+            **ON_FACE,
+        },
+    ),
+    "pocket": Feature(
+        "face",
+        "a blind recess",
+        _rect_or_circle("recess", {"depth": size("depth into the face")}),
+    ),
+    "boss": Feature(
+        "face",
+        "a raised pad or peg",
+        _rect_or_circle("pad", {"height": size("height above the face")}),
+    ),
+    "slot": Feature(
+        "face",
+        "a slot with round ends",
+        {
+            "length": size("overall length, ends included, along X before `angle`"),
+            "width": size("width, also the end diameter; less than length"),
+            "depth": size("blind depth; omit for a through slot", False),
+            "angle": Attr("angle", "turn about Z from the X axis", False),
+            **ON_FACE,
+        },
+    ),
+    "cutout": Feature(
+        "face",
+        "a through opening",
+        _rect_or_circle("opening", {}),
+    ),
+    "linear_pattern": Feature(
+        "pattern",
+        "copies in a row",
+        {
+            "of": Attr("ref", "the feature to repeat"),
+            "count": Attr("count", "copies including the original"),
+            "spacing": Attr("point3", "offset [dx, dy, dz] from one copy to the next"),
+        },
+    ),
+    "grid_pattern": Feature(
+        "pattern",
+        "copies in a grid; the original is the corner with the lowest x and y",
+        {
+            "of": Attr("ref", "the feature to repeat"),
+            "count_x": Attr("count", "columns including the original"),
+            "count_y": Attr("count", "rows including the original"),
+            "spacing_x": size("pitch along +X"),
+            "spacing_y": size("pitch along +Y"),
+        },
+    ),
+    "polar_pattern": Feature(
+        "pattern",
+        "copies around the Z axis through the origin",
+        {
+            "of": Attr("ref", "the feature to repeat"),
+            "count": Attr("count", "copies including the original"),
+            "angle": Attr("turn", "spread; a step of angle / count; default 360", False),
+        },
+    ),
+    "mirror": Feature(
+        "pattern",
+        "adds a mirror copy across a plane through the origin",
+        {
+            "of": Attr("ref", "the feature to mirror; omit to mirror the part so far", False),
+            "plane": _shape("YZ flips x, XZ flips y, XY flips z", "XZ", "YZ", "XY"),
+        },
+    ),
+    "fillet": Feature(
+        "part",
+        "rounds edges",
+        {"radius": size("fillet radius"), "edges": EDGES},
+    ),
+    "chamfer": Feature(
+        "part",
+        "bevels edges",
+        {"length": size("chamfer size"), "edges": EDGES},
+    ),
+    "shell": Feature(
+        "part",
+        "hollows the part: a tray, box or enclosure",
+        {
+            "thickness": size("wall thickness"),
+            "open": enum("the open face: top (default), bottom or none", "top", "bottom", "none"),
+        },
+    ),
+    "boolean": Feature(
+        "part",
+        "combines two earlier bodies (give both op keep) and adds the result to the part",
+        {
+            "operation": _shape("a with b", "union", "subtract", "intersect"),
+            "a": Attr("ref", "the first body"),
+            "b": Attr("ref", "the second body"),
+        },
+    ),
+    "profile": Feature(
+        "flat",
+        "a closed outline for output_type 2d_vector; rect, circle and polygon are centred on "
+        "the origin",
+        {
+            "shape": _shape("outline", "rect", "circle", "polygon", "points"),
+            "length": size("rect: along X", False),
+            "width": size("rect: along Y", False),
+            "diameter": size("circle: diameter; polygon: across corners", False),
+            "sides": Attr("sides", "polygon: number of sides", False),
+            "points": Attr("polygon", "points: the outline's corners [x, y]", False),
+            "holes": Attr("points2", "hole centres [x, y]", False),
+            "hole_diameter": size("diameter of every hole; needed with holes", False),
+        },
+    ),
+    "path": Feature(
+        "flat",
+        "an open polyline for output_type 1d_path",
+        {"points": Attr("points3", "the points [x, y, z] in order")},
+    ),
+}
+BODIES = frozenset(t for t, f in FEATURES.items() if f.group == "body")
+FLAT = frozenset(t for t, f in FEATURES.items() if f.group == "flat")

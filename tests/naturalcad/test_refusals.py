@@ -42,7 +42,7 @@ SPEC_REFUSALS = [
         "size_out_of_range",
         f"{PATH0}.length",
     ),
-    (spec({**BOX, "script": "__import__('os')"}), "spec_invalid", PATH0),
+    (spec({**BOX, "script": "__import__('os')"}), "spec_invalid", f"{PATH0}.script"),
     (
         spec(BOX, f("h", "hole", diameter=3, target="ghost")),
         "dangling_reference",
@@ -88,6 +88,41 @@ SPEC_REFUSALS = [
         "$.family_hint.generation_mode",
     ),
     (spec(BOX, dimensions={"w": "wide"}), "spec_invalid", "$.dimensions.w"),
+    # like limits for like attributes: no 2-sided polygon, no negative cone top, no hole of an
+    # assumed size in a flat profile, no zero turn
+    (
+        spec(f("n", "polygon_prism", sides=2, across_flats=10, height=5)),
+        "spec_invalid",
+        f"{PATH0}.sides",
+    ),
+    (
+        spec(f("p", "profile", shape="polygon", sides=2, diameter=9), output_type="2d_vector"),
+        "spec_invalid",
+        f"{PATH0}.sides",
+    ),
+    (
+        spec(f("c", "cone", bottom_diameter=10, top_diameter=-1, height=5)),
+        "size_out_of_range",
+        f"{PATH0}.top_diameter",
+    ),
+    (
+        spec(
+            f("p", "profile", shape="circle", diameter=50, holes=[[0, 0]]),
+            output_type="2d_vector",
+        ),
+        "spec_invalid",
+        f"{PATH0}.hole_diameter",
+    ),
+    (
+        spec(f("r", "revolve", profile=[[0, 0], [5, 0], [5, 5]], angle=0)),
+        "spec_invalid",
+        f"{PATH0}.angle",
+    ),
+    (
+        spec(f("r", "points_prism", points=[[0, 0], [5, 0]], height=3)),
+        "spec_invalid",
+        f"{PATH0}.points",
+    ),
 ]
 
 GEOMETRY_REFUSALS = [
@@ -97,11 +132,6 @@ GEOMETRY_REFUSALS = [
     (spec(BOX, f("s", "shell", thickness=20)), "geometry_impossible", PATH1),
     (
         spec(f("t", "tube", outer_diameter=10, inner_diameter=12, height=5)),
-        "geometry_impossible",
-        PATH0,
-    ),
-    (
-        spec(f("n", "polygon_prism", sides=2, across_flats=10, height=5)),
         "geometry_impossible",
         PATH0,
     ),

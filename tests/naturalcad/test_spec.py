@@ -40,7 +40,11 @@ def test_sizes_are_resolved_to_millimetres_through_dimensions():
         (spec([{**BOX, "length": 20000}]), "size_out_of_range", "$.geometry.features[0].length"),
         (spec([{**BOX, "length": "nope"}]), "dangling_reference", "$.geometry.features[0].length"),
         (spec([{**BOX, "length": True}]), "spec_invalid", "$.geometry.features[0].length"),
-        (spec([{**BOX, "code": "import os"}]), "spec_invalid", "$.geometry.features[0]"),
+        (
+            spec([{**BOX, "code": "import os"}]),
+            "spec_invalid",
+            "$.geometry.features[0].code",
+        ),
         (spec([BOX, BOX]), "duplicate_name", "$.geometry.features[1].name"),
         (
             spec([{"name": "h", "feature_type": "hole", "diameter": 3, "positions": [[0, 0]]}]),
