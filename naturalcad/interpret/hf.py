@@ -6,19 +6,24 @@ Knows nothing of Django: the caller passes a `Provider` built from settings.
 """
 
 import json
+import math
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Any
 
 import httpx
 
 from naturalcad.errors import CodedError
+from naturalcad.interpret.guide import PROMPT_VERSION, SYSTEM_PROMPT
 from naturalcad.spec.schema import SPEC_SCHEMA
 from naturalcad.spec.validate import validate_spec
 
-PROMPT_VERSION = "system_v1"
-SYSTEM_PROMPT = (Path(__file__).parent / "prompts" / f"{PROMPT_VERSION}.md").read_text()
+__all__ = ["PROMPT_VERSION", "SYSTEM_PROMPT", "ask_model", "payload_tokens"]
 RETRYABLE = {429, 500, 502, 503, 504}
+# An over-estimate of tokens, with no tokenizer to download: Qwen's tokenizer (the default
+# model's) gives every digit its own token, and the other bytes of what we send measured 3.3 to
+# 4.0 bytes per token with Qwen2.5's and cl100k's tokenizers (never below 2.9 on any part).
+BYTES_PER_TOKEN = 2.8
 
 
 class ProviderUnavailable(Exception):
@@ -53,13 +58,56 @@ class Answer:
     repairs: int = 0
 
 
-def _response_format(provider: Provider) -> dict:
+def strict_mode_holds(schema: Any) -> bool:
+    """Whether `schema` keeps the rules of strict structured output: every object closed
+    (additionalProperties false) with every property required. A provider held to `strict`
+    with optional properties refuses the schema or forces every optional key in."""
+    if isinstance(schema, list):
+        return all(strict_mode_holds(item) for item in schema)
+    if not isinstance(schema, dict):
+        return True
+    properties = schema.get("properties")
+    if properties is not None or schema.get("type") == "object":
+        closed = schema.get("additionalProperties") is False
+        if not closed or set(schema.get("required", [])) != set(properties or {}):
+            return False
+    return all(
+        strict_mode_holds(value)
+        for key, value in schema.items()
+        if key not in ("enum", "const", "required")
+    )
+
+
+STRICT = strict_mode_holds(SPEC_SCHEMA)  # False: the spec has optional keys
+
+
+def _response_format(provider: Provider) -> dict[str, Any]:
     if provider.tgi_grammar:
         return {"type": "json", "value": SPEC_SCHEMA}
     return {
         "type": "json_schema",
-        "json_schema": {"name": "naturalcad_spec", "schema": SPEC_SCHEMA, "strict": True},
+        "json_schema": {"name": "naturalcad_spec", "schema": SPEC_SCHEMA, "strict": STRICT},
     }
+
+
+def estimate_tokens(text: str) -> int:
+    digits = sum(ch in "0123456789" for ch in text)
+    return digits + math.ceil((len(text.encode()) - digits) / BYTES_PER_TOKEN)
+
+
+def payload_tokens(
+    prompt: str, output_type: str, mode: str, tgi_grammar: bool = False
+) -> dict[str, int]:
+    """Estimated input tokens of one first call, by part: the system prompt, the schema as
+    sent in response_format (a grammar-constrained provider does not show it to the model),
+    and the user message. A repair call adds the answer and the error to these."""
+    provider = Provider(base_url="", model="", token="", tgi_grammar=tgi_grammar)
+    parts = {
+        "system": estimate_tokens(SYSTEM_PROMPT),
+        "response_format": estimate_tokens(json.dumps(_response_format(provider))),
+        "user": estimate_tokens(_user_message(prompt, output_type, mode)),
+    }
+    return {**parts, "total": sum(parts.values())}
 
 
 def _user_message(prompt: str, output_type: str, mode: str) -> str:

@@ -77,8 +77,8 @@ ON_FACE = {
     "face": enum("top (default) or bottom", "top", "bottom"),
 }
 EDGES = enum(
-    "all (default); vertical = parallel to Z; top/bottom = edges at the highest/lowest Z; "
-    "outer = the outlines of the top and bottom faces",
+    "all (default); vertical = parallel to Z; top, bottom = at the highest, lowest z; "
+    "outer = outlines of the top and bottom faces",
     "all",
     "vertical",
     "top",
@@ -87,16 +87,19 @@ EDGES = enum(
 )
 
 
+_COUNT = Attr("count", "copies, the original included")
+
+
 def _shape(doc: str, *choices: str) -> Attr:
     return enum(doc, *choices, required=True)
 
 
 def _rect_or_circle(verb: str, depth: dict[str, Attr]) -> dict[str, Attr]:
     return {
-        "shape": _shape(f"rect or circle {verb}", "rect", "circle"),
+        "shape": _shape(verb, "rect", "circle"),
         "length": size("rect: along X", False),
         "width": size("rect: along Y", False),
-        "diameter": size("circle", False),
+        "diameter": size("circle: diameter", False),
         **depth,
         **ON_FACE,
     }
@@ -104,11 +107,11 @@ def _rect_or_circle(verb: str, depth: dict[str, Attr]) -> dict[str, Attr]:
 
 # The spec's top-level keys that the guide and the schema describe.
 SPEC_KEYS = {
-    "spec_version": '"1.1"',
+    "spec_version": "always 1.1",
     "intent": "one line saying what the part is",
     "mode": "part = one solid; assembly = separate solids allowed; sketch = a flat output",
-    "output_type": "3d_solid; surface (a thin body such as a canopy); 2d_vector (a profile); "
-    "1d_path (a path)",
+    "output_type": "3d_solid = a solid; surface = a thin body such as a canopy; "
+    "2d_vector = a profile; 1d_path = a path",
     "units": "the unit of every length in the spec",
     "geometry": "the features, applied in order",
     "dimensions": "named lengths {name: number}; any length may be given as such a name",
@@ -116,14 +119,12 @@ SPEC_KEYS = {
 }
 
 GROUPS = {
-    "body": "Bodies (stand on the XY plane, bottom at z = 0, centred on the Z axis, unless "
-    "placed with `at`/`rotate`)",
-    "face": "Face features (on the top face of `target` or of the part so far; cuts go down "
-    "into the material from that face)",
-    "pattern": "Patterns (repeat the feature named `of` with all its positions and its own "
-    "operation)",
-    "part": "Whole-part operations (act on the part so far)",
-    "flat": "Flat outputs (in the XY plane)",
+    "body": "Bodies",
+    "face": "Face features: on the top face of `target` or of the part so far (face bottom: "
+    "the lowest); cuts go into the material",
+    "pattern": "Patterns: repeat the feature `of`, all its positions, with its operation",
+    "part": "Whole-part operations",
+    "flat": "Flat outputs, in the XY plane",
 }
 
 FEATURES: dict[str, Feature] = {
@@ -144,11 +145,11 @@ FEATURES: dict[str, Feature] = {
     ),
     "tube": Feature(
         "body",
-        "a hollow cylinder: pipe, ring, washer, spacer",
+        "a pipe, ring, washer or spacer",
         {
             "outer_diameter": size("outer diameter"),
-            "inner_diameter": size("inner diameter; give it or wall", False),
-            "wall": size("wall thickness; give it or inner_diameter", False),
+            "inner_diameter": size("or give wall", False),
+            "wall": size("or give inner_diameter", False),
             "height": size("along Z"),
             **PLACEMENT,
         },
@@ -166,10 +167,10 @@ FEATURES: dict[str, Feature] = {
     ),
     "polygon_prism": Feature(
         "body",
-        "a regular polygon extruded up: hex nut, hex bar",
+        "a regular polygon prism: hex nut, hex bar",
         {
             "sides": Attr("sides", "number of sides"),
-            "across_flats": size("twice the distance from the centre to a flat side"),
+            "across_flats": size("distance across flats (twice the inradius)"),
             "height": size("along Z"),
             **PLACEMENT,
         },
@@ -178,15 +179,14 @@ FEATURES: dict[str, Feature] = {
         "body",
         "any outline extruded up",
         {
-            "points": Attr("polygon", "the outline's corners [x, y], used as given"),
+            "points": Attr("polygon", "the outline's corners, used as given"),
             "height": size("along Z"),
             **PLACEMENT,
         },
     ),
     "profile_extrude": Feature(
         "body",
-        "a structural section: cross-section in the XZ plane (width along X, centred; height "
-        "up Z from 0), extruded along Y",
+        "a section in the XZ plane extruded along Y",
         {
             "profile": _shape(
                 "L and angle: legs along the bottom and up the -X side; T: flange on top; "
@@ -196,21 +196,21 @@ FEATURES: dict[str, Feature] = {
                 "U",
                 "angle",
             ),
-            "width": size("section width along X"),
-            "height": size("section height along Z"),
-            "thickness": size("wall thickness of the section"),
-            "length": size("extrusion along Y, centred"),
+            "width": size("along X, centred"),
+            "height": size("along Z"),
+            "thickness": size("wall thickness"),
+            "length": size("along Y, centred"),
             **PLACEMENT,
         },
     ),
     "loft": Feature(
         "body",
-        "a blend from a bottom section at z = 0 to a top section at z = height",
+        "a blend from a bottom section at z = 0 to a top one at z = height",
         {
-            "bottom": _shape("bottom section", "rect", "circle", "polygon"),
-            "bottom_size": size("rect: side; circle: diameter; polygon: hexagon across corners"),
-            "top": _shape("top section", "rect", "circle", "polygon"),
-            "top_size": Attr("size0", "as bottom_size; 0 = pointed (a pyramid or cone)"),
+            "bottom": _shape("a square, circle or hexagon", "rect", "circle", "polygon"),
+            "bottom_size": size("side, diameter, or hexagon across corners"),
+            "top": _shape("as bottom", "rect", "circle", "polygon"),
+            "top_size": Attr("size0", "as bottom_size; 0 = pointed"),
             "height": size("along Z"),
             **PLACEMENT,
         },
@@ -219,21 +219,21 @@ FEATURES: dict[str, Feature] = {
         "body",
         "a turned part: a profile revolved about the Z axis",
         {
-            "profile": Attr("polygon", "outline points [r, z]; r = distance from the Z axis >= 0"),
-            "angle": Attr("turn", "how far around; default 360", False),
+            "profile": Attr("polygon", "outline points [r, z], r = radius >= 0"),
+            "angle": Attr("turn", "default 360", False),
             **PLACEMENT,
         },
     ),
     "sweep": Feature(
         "body",
-        "a section swept along a line up Z or an arc in the XZ plane bending towards +X",
+        "a section swept up Z along a line, or an arc in the XZ plane bending to +X",
         {
-            "section": _shape("section shape", "circle", "rect"),
-            "section_size": size("circle: diameter; rect: side"),
-            "path": _shape("path shape", "line", "arc"),
+            "section": _shape("section", "circle", "rect"),
+            "section_size": size("diameter or side"),
+            "path": _shape("path", "line", "arc"),
             "path_length": size("line: length", False),
-            "path_radius": size("arc: bend radius", False),
-            "path_angle": Attr("turn", "arc: how far it bends; default 90", False),
+            "path_radius": size("arc: radius", False),
+            "path_angle": Attr("turn", "arc: bend; default 90", False),
             **PLACEMENT,
         },
     ),
@@ -241,32 +241,32 @@ FEATURES: dict[str, Feature] = {
         "body",
         "a flat truss beam: span along X, height up Z",
         {
-            "span": size("length along X"),
+            "span": size("along X"),
             "height": size("along Z"),
-            "panels": Attr("count", "number of panels between verticals"),
-            "member": size("square member thickness"),
+            "panels": Attr("count", "panels between verticals"),
+            "member": size("member thickness"),
             **PLACEMENT,
         },
     ),
     "notched_tower": Feature(
         "body",
-        "a block with notches cut alternately into its two X sides",
+        "a block notched alternately from its two X sides",
         {
             "width": size("along X"),
             "depth": size("along Y"),
             "height": size("along Z"),
             "notches": Attr("count", "number of notches"),
-            "notch_depth": size("how far each notch cuts in along X"),
+            "notch_depth": size("cut along X"),
             **PLACEMENT,
         },
     ),
     "canopy": Feature(
         "body",
-        "an arched shell: arch in the XZ plane, extruded along Y",
+        "an arched shell: arch in XZ, extruded along Y",
         {
-            "span": size("arch width along X"),
-            "rise": size("arch height along Z"),
-            "depth": size("extrusion along Y, centred"),
+            "span": size("along X"),
+            "rise": size("along Z"),
+            "depth": size("along Y, centred"),
             "thickness": size("shell thickness"),
             **PLACEMENT,
         },
@@ -276,10 +276,10 @@ FEATURES: dict[str, Feature] = {
         "round holes",
         {
             "diameter": size("hole diameter"),
-            "depth": size("blind depth; omit for a through hole", False),
-            "counterbore_diameter": size("counterbore diameter", False),
-            "counterbore_depth": size("counterbore depth; default half the diameter", False),
-            "countersink_diameter": size("90-degree countersink diameter at the face", False),
+            "depth": size("blind depth; omit to go through", False),
+            "counterbore_diameter": size("counterbore", False),
+            "counterbore_depth": size("default half the diameter", False),
+            "countersink_diameter": size("90-degree countersink, at the face", False),
             **ON_FACE,
         },
     ),
@@ -297,10 +297,10 @@ FEATURES: dict[str, Feature] = {
         "face",
         "a slot with round ends",
         {
-            "length": size("overall length, ends included, along X before `angle`"),
-            "width": size("width, also the end diameter; less than length"),
-            "depth": size("blind depth; omit for a through slot", False),
-            "angle": Attr("angle", "turn about Z from the X axis", False),
+            "length": size("overall, ends included; along X unless turned"),
+            "width": size("less than length"),
+            "depth": size("blind depth; omit to go through", False),
+            "angle": Attr("angle", "turn from the X axis", False),
             **ON_FACE,
         },
     ),
@@ -314,8 +314,8 @@ FEATURES: dict[str, Feature] = {
         "copies in a row",
         {
             "of": Attr("ref", "the feature to repeat"),
-            "count": Attr("count", "copies including the original"),
-            "spacing": Attr("point3", "offset [dx, dy, dz] from one copy to the next"),
+            "count": _COUNT,
+            "spacing": Attr("point3", "offset from one copy to the next"),
         },
     ),
     "grid_pattern": Feature(
@@ -323,8 +323,8 @@ FEATURES: dict[str, Feature] = {
         "copies in a grid; the original is the corner with the lowest x and y",
         {
             "of": Attr("ref", "the feature to repeat"),
-            "count_x": Attr("count", "columns including the original"),
-            "count_y": Attr("count", "rows including the original"),
+            "count_x": Attr("count", "columns"),
+            "count_y": Attr("count", "rows"),
             "spacing_x": size("pitch along +X"),
             "spacing_y": size("pitch along +Y"),
         },
@@ -334,15 +334,15 @@ FEATURES: dict[str, Feature] = {
         "copies around the Z axis through the origin",
         {
             "of": Attr("ref", "the feature to repeat"),
-            "count": Attr("count", "copies including the original"),
-            "angle": Attr("turn", "spread; a step of angle / count; default 360", False),
+            "count": _COUNT,
+            "angle": Attr("turn", "spread, in steps of angle / count; default 360", False),
         },
     ),
     "mirror": Feature(
         "pattern",
         "adds a mirror copy across a plane through the origin",
         {
-            "of": Attr("ref", "the feature to mirror; omit to mirror the part so far", False),
+            "of": Attr("ref", "omit to mirror the part so far", False),
             "plane": _shape("YZ flips x, XZ flips y, XY flips z", "XZ", "YZ", "XY"),
         },
     ),
@@ -361,12 +361,12 @@ FEATURES: dict[str, Feature] = {
         "hollows the part: a tray, box or enclosure",
         {
             "thickness": size("wall thickness"),
-            "open": enum("the open face: top (default), bottom or none", "top", "bottom", "none"),
+            "open": enum("the open face; default top", "top", "bottom", "none"),
         },
     ),
     "boolean": Feature(
         "part",
-        "combines two earlier bodies (give both op keep) and adds the result to the part",
+        "combines two earlier bodies made with op keep; adds the result",
         {
             "operation": _shape("a with b", "union", "subtract", "intersect"),
             "a": Attr("ref", "the first body"),
@@ -381,17 +381,17 @@ FEATURES: dict[str, Feature] = {
             "shape": _shape("outline", "rect", "circle", "polygon", "points"),
             "length": size("rect: along X", False),
             "width": size("rect: along Y", False),
-            "diameter": size("circle: diameter; polygon: across corners", False),
-            "sides": Attr("sides", "polygon: number of sides", False),
-            "points": Attr("polygon", "points: the outline's corners [x, y]", False),
-            "holes": Attr("points2", "hole centres [x, y]", False),
-            "hole_diameter": size("diameter of every hole; needed with holes", False),
+            "diameter": size("circle; polygon: across corners", False),
+            "sides": Attr("sides", "polygon", False),
+            "points": Attr("polygon", "points: the corners", False),
+            "holes": Attr("points2", "hole centres", False),
+            "hole_diameter": size("needed with holes", False),
         },
     ),
     "path": Feature(
         "flat",
         "an open polyline for output_type 1d_path",
-        {"points": Attr("points3", "the points [x, y, z] in order")},
+        {"points": Attr("points3", "in order")},
     ),
 }
 BODIES = frozenset(t for t, f in FEATURES.items() if f.group == "body")

@@ -108,6 +108,38 @@ def test_a_client_error_is_not_retried(fake_hf, provider):
     assert len(fake_hf.requests) == 1
 
 
-def test_the_system_prompt_is_a_versioned_file():
-    assert hf.PROMPT_VERSION == "system_v1"
+def test_the_system_prompt_is_the_versioned_guide(fake_hf, provider):
+    fake_hf.answer(ok(CUBE))
+    hf.ask_model(provider, "a 40 mm cube", "3d_solid", "part")
+    system = fake_hf.requests[0]["body"]["messages"][0]
+    assert system == {"role": "system", "content": hf.SYSTEM_PROMPT}
     assert "is ever executed" in " ".join(hf.SYSTEM_PROMPT.split())
+    assert hf.PROMPT_VERSION.startswith("guide_v")
+
+
+def test_strict_is_claimed_only_where_strict_rules_hold(fake_hf, provider):
+    fake_hf.answer(ok(CUBE))
+    hf.ask_model(provider, "a 40 mm cube", "3d_solid", "part")
+    sent = fake_hf.requests[0]["body"]["response_format"]["json_schema"]
+    assert sent["strict"] is False  # the spec has optional keys
+    closed = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["a"],
+        "properties": {"a": {"type": "array", "items": {"anyOf": [{"type": "number"}]}}},
+    }
+    assert hf.strict_mode_holds(closed)
+    assert not hf.strict_mode_holds({**closed, "required": []})
+    nested = {**closed, "properties": {"a": {"type": "object", "properties": {"b": {}}}}}
+    assert not hf.strict_mode_holds(nested)
+
+
+def test_a_feature_without_feature_type_is_repaired_with_one_message(fake_hf, provider):
+    untyped = {"name": "c", "type": "box", "length": 40, "width": 40, "height": 40}
+    fake_hf.answer(ok({**CUBE, "geometry": {"features": [untyped]}}), ok(CUBE))
+    answer = hf.ask_model(provider, "a 40 mm cube", "3d_solid", "part")
+    repair = fake_hf.requests[1]["body"]["messages"][-1]["content"]
+    assert answer.repairs == 1
+    assert "$.geometry.features[0].feature_type" in repair
+    assert 'every feature needs "feature_type" (not "type"), one of: box,' in repair
+    assert "op" not in repair.split()
