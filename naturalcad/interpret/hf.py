@@ -37,6 +37,12 @@ class ModelAnswerInvalid(CodedError):
     answer: "Answer | None" = None  # what the failed attempts cost: usage, requests, repairs
 
 
+class ModelDeclined(ModelAnswerInvalid):
+    """The model said the description is not a part it can make."""
+
+    code = "cannot_build"
+
+
 @dataclass
 class Provider:
     base_url: str  # the router's /v1, or a dedicated endpoint's /v1
@@ -132,6 +138,11 @@ def ask_model(provider: Provider, prompt: str, output_type: str, mode: str) -> A
             answer.repairs = attempt
             return answer
         except (ValueError, CodedError) as problem:
+            if isinstance(problem, CodedError) and problem.code == "cannot_build":
+                answer.repairs = attempt
+                declined = ModelDeclined(message=f"not read as a part: {problem.message}")
+                declined.answer = answer
+                raise declined from None
             messages += [
                 {"role": "assistant", "content": content[:4000]},
                 {"role": "user", "content": _repair_request(problem)},

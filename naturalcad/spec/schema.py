@@ -20,6 +20,7 @@ Schema = dict[str, Any]
 
 SPEC_VERSION = "1.1"
 MAX_FEATURES = 64
+MAX_REASON = 300  # characters of a `cannot_build` reason: a sentence or two
 UNIT_TO_MM = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "in": 25.4}
 NAME = {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_-]{0,63}$"}
 # A number, or the name of a `dimensions` entry (`pattern` applies to strings only).
@@ -170,6 +171,7 @@ SPEC_SCHEMA: Schema = {
             "notes",
             {"type": "array", "items": {"type": "string", "maxLength": 500}, "maxItems": 32},
         ),
+        "cannot_build": _described("cannot_build", {"type": "string", "maxLength": MAX_REASON}),
     },
 }
 

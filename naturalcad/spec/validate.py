@@ -47,6 +47,9 @@ def validate_spec(spec) -> dict:
     """Return the spec resolved to millimetres, or raise a CodedError whose `path` is the
     JSON path of the offending value."""
     _check_finite(spec, "$")
+    reason = spec.get("cannot_build") if isinstance(spec, dict) else None
+    if isinstance(reason, str) and reason.strip():  # the reader's "I cannot make this"
+        raise CodedError("cannot_build", reason.strip()[: schema.MAX_REASON], "$.cannot_build")
     errors = list(schema.VALIDATOR.iter_errors(spec))
     if errors:
         path, message = decisive_error(spec, errors)

@@ -116,6 +116,7 @@ SPEC_KEYS = {
     "geometry": "the features, applied in order",
     "dimensions": "named lengths {name: number}; any length may be given as such a name",
     "notes": "every value you assumed, one short sentence each",
+    "cannot_build": "only for a description these features cannot make: why; nothing is built",
 }
 
 GROUPS = {

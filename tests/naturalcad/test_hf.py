@@ -143,3 +143,11 @@ def test_a_feature_without_feature_type_is_repaired_with_one_message(fake_hf, pr
     assert "$.geometry.features[0].feature_type" in repair
     assert 'every feature needs "feature_type" (not "type"), one of: box,' in repair
     assert "op" not in repair.split()
+
+
+def test_a_model_that_cannot_make_the_part_says_so_and_nothing_is_repaired(fake_hf, provider):
+    fake_hf.answer(ok({**CUBE, "cannot_build": "a poem is not a part"}), ok(CUBE))
+    with pytest.raises(hf.ModelAnswerInvalid, match="a poem is not a part") as caught:
+        hf.ask_model(provider, "write me a poem", "3d_solid", "part")
+    assert isinstance(caught.value, hf.ModelDeclined)
+    assert len(fake_hf.requests) == 1

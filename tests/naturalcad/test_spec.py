@@ -70,6 +70,9 @@ def test_sizes_are_resolved_to_millimetres_through_dimensions():
         (spec([]), "spec_invalid", "$.geometry.features"),
         ({**spec([BOX]), "spec_version": "0.9"}, "spec_invalid", "$.spec_version"),
         ({**spec([BOX]), "units": "furlong"}, "spec_invalid", "$.units"),
+        # a reader that cannot make the part says so; the stand-in geometry is never built
+        ({**spec([BOX]), "cannot_build": "not a part"}, "cannot_build", "$.cannot_build"),
+        ({**spec([]), "cannot_build": "not a part"}, "cannot_build", "$.cannot_build"),
     ],
 )
 def test_refused_specs_name_their_code_and_path(document, code, path):
