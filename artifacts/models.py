@@ -1,27 +1,48 @@
 import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+from artifacts.kinds import CONTENT_TYPES
+
+if TYPE_CHECKING:
+    from jobs.models import Job
+
+ArtifactKind = models.TextChoices("ArtifactKind", [(kind.upper(), kind) for kind in CONTENT_TYPES])
 
 
-class ArtifactKind(models.TextChoices):
-    STL = "stl"
-    STEP = "step"
-    GLB = "glb"
-    PNG = "png"
-    DXF = "dxf"
-    SVG = "svg"
-    LOG = "log"
+@dataclass(frozen=True)
+class StoredObject:
+    """An object in the store: its content-addressed key, size and digest."""
+
+    key: str
+    size_bytes: int
+    sha256: str
 
 
-CONTENT_TYPES = {
-    ArtifactKind.STL: "model/stl",
-    ArtifactKind.STEP: "model/step",
-    ArtifactKind.GLB: "model/gltf-binary",
-    ArtifactKind.PNG: "image/png",
-    ArtifactKind.DXF: "image/vnd.dxf",
-    ArtifactKind.SVG: "image/svg+xml",
-    ArtifactKind.LOG: "text/plain; charset=utf-8",
-}
+class ArtifactManager(models.Manager["Artifact"]):
+    def attach(self, job: "Job", stored: Mapping[str, StoredObject]) -> list["Artifact"]:
+        """A job's rows for its stored files, by kind: served with the kind's content type and
+        kept for the kind's retention. Call with the objects' keys locked (`lock_keys`)."""
+        now = timezone.now()
+        retention = settings.ARTIFACT_RETENTION_DAYS_BY_KIND
+        return self.bulk_create(
+            Artifact(
+                job=job,
+                kind=kind,
+                storage_key=obj.key,
+                size_bytes=obj.size_bytes,
+                sha256=obj.sha256,
+                content_type=CONTENT_TYPES[kind],
+                expires_at=now + timedelta(days=retention[kind]),
+            )
+            for kind, obj in stored.items()
+        )
 
 
 class Artifact(models.Model):
@@ -34,6 +55,8 @@ class Artifact(models.Model):
     content_type = models.CharField(max_length=100)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
+
+    objects = ArtifactManager()
 
     class Meta:
         ordering = ["kind"]
@@ -48,6 +71,10 @@ class Artifact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} of {self.job_id}"
+
+    @property
+    def stored(self) -> StoredObject:
+        return StoredObject(self.storage_key, self.size_bytes, self.sha256)
 
     @property
     def download_name(self) -> str:

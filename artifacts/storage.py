@@ -9,7 +9,6 @@ a purge never deletes an object that a job is about to point to.
 
 import hashlib
 import time
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
@@ -19,18 +18,11 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from artifacts.models import Artifact
+from artifacts.models import Artifact, StoredObject
 from naturalcad.errors import CodedError
 from naturalcad.storage_settings import LOCAL_BACKEND
 
 _SALT = "naturalcad.artifact-link"
-
-
-@dataclass(frozen=True)
-class StoredObject:
-    key: str
-    size_bytes: int
-    sha256: str
 
 
 class StorageUnavailable(CodedError):

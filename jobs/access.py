@@ -25,7 +25,17 @@ from django.utils import timezone
 from django_ratelimit.core import get_usage
 
 from audit.models import record
-from jobs.models import ACTIVE_STATUSES, ApiKey, Block, BlockKind, Job, JobStatus, Tier
+from jobs.models import (
+    ACTIVE_STATUSES,
+    TIER_POLICY,
+    ApiKey,
+    Block,
+    BlockKind,
+    Job,
+    JobStatus,
+    Tier,
+    TierPolicy,
+)
 from naturalcad.errors import CodedError
 
 KEY_PREFIX = "nc_"
@@ -134,6 +144,10 @@ class Client:
     limits: list[dict] = field(default_factory=list)
 
     @property
+    def policy(self) -> TierPolicy:
+        return TIER_POLICY[self.tier]
+
+    @property
     def audit(self) -> dict:
         key_id = self.api_key.id if self.api_key else None
         return {
@@ -146,12 +160,12 @@ class Client:
 
 def identify(request, session_id: str = "") -> Client:
     api_key = _api_key(request)
+    tier = api_key.tier if api_key else Tier.ANONYMOUS
     ip, forwarded = _client_ip(request), False
-    if api_key is not None and api_key.tier == Tier.SPACE:
+    if TIER_POLICY[tier].forwards:
         end_user = _valid_ip(request.headers.get("X-End-User-IP", ""))
         if end_user:
             ip, forwarded = end_user, True
-    tier = api_key.tier if api_key else Tier.ANONYMOUS
     return Client(tier, hash_ip(ip), session_id, api_key, forwarded)
 
 
@@ -204,13 +218,13 @@ def check_blocked(client: Client) -> None:
 
 def _limits(client: Client) -> list[tuple[str, str, str]]:
     """(scope, identity, rate) for every limit that applies to this client."""
-    rates = settings.RATE_LIMITS
+    rates, policy = settings.RATE_LIMITS, client.policy
     limits = []
-    if client.api_key is not None:
-        key_rates = client.api_key.rates or rates[client.tier]
+    if client.api_key is not None and policy.key_rates is not None:
+        key_rates = client.api_key.rates or rates[policy.key_rates]
         limits += [("key", str(client.api_key.id), rate) for rate in _split(key_rates)]
-    if client.api_key is None or client.forwarded:
-        per_person = rates["anonymous"] if client.api_key is None else rates["space_user"]
+    if policy.person_rates is not None and (client.api_key is None or client.forwarded):
+        per_person = rates[policy.person_rates]
         limits += [("ip", client.ip_hash, rate) for rate in _split(per_person)]
         if client.session_id:
             limits += [("session", client.session_id, r) for r in _split(rates["session"])]
@@ -278,10 +292,9 @@ def admit(request, group: str, session_id: str = "", *, creating: bool = False) 
 def within_cap(client: Client) -> Iterator[None]:
     """The transaction that creates a job, entered only while the client is under its cap of
     unfinished jobs. The advisory lock makes count-then-insert exact for one client."""
-    if client.tier == Tier.TRUSTED:
-        mine, cap = Q(api_key=client.api_key), settings.MAX_UNFINISHED_PER_KEY
-    else:
-        mine, cap = Q(ip_hash=client.ip_hash), settings.MAX_UNFINISHED_PER_CLIENT
+    policy = client.policy
+    mine = Q(api_key=client.api_key) if policy.cap_per_key else Q(ip_hash=client.ip_hash)
+    cap = policy.cap()
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 1))", [str(mine)])

@@ -1,5 +1,7 @@
 import uuid
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models, transaction
 
 from audit.models import record
@@ -149,9 +151,57 @@ class Job(models.Model):
 
 
 class Tier(models.TextChoices):
-    ANONYMOUS = "anonymous"
-    SPACE = "space"  # the Hugging Face Space: may speak for the end user behind it
-    TRUSTED = "trusted"
+    ANONYMOUS = "anonymous"  # no API key
+    SPACE = "space"  # the Hugging Face Space's key
+    TRUSTED = "trusted"  # a partner's key
+
+
+@dataclass(frozen=True)
+class TierPolicy:
+    """What a tier may do. Rates name entries of settings.RATE_LIMITS, and the cap a setting,
+    read when used: both come from the environment."""
+
+    key_rates: str | None  # counted per API key; None: the tier has no key
+    person_rates: str | None  # counted per end user (IP, and session when given)
+    unfinished_cap: str  # the setting that caps the unfinished jobs counted below
+    cap_per_key: bool  # the cap counts the key's jobs, not the end user's
+    forwards: bool  # may speak for the end user behind it (X-End-User-IP)
+
+    @property
+    def keyed(self) -> bool:
+        return self.key_rates is not None
+
+    def cap(self) -> int:
+        return int(getattr(settings, self.unfinished_cap))
+
+
+# The one table of tier policies.
+_PER_CLIENT, _PER_KEY = "MAX_UNFINISHED_PER_CLIENT", "MAX_UNFINISHED_PER_KEY"
+TIER_POLICY: dict[str, TierPolicy] = {
+    Tier.ANONYMOUS: TierPolicy(
+        key_rates=None,
+        person_rates="anonymous",
+        unfinished_cap=_PER_CLIENT,
+        cap_per_key=False,
+        forwards=False,
+    ),
+    # The Space's users are limited each as anonymous ones are, on top of the Space's own rates.
+    Tier.SPACE: TierPolicy(
+        key_rates="space",
+        person_rates="space_user",
+        unfinished_cap=_PER_CLIENT,
+        cap_per_key=False,
+        forwards=True,
+    ),
+    Tier.TRUSTED: TierPolicy(
+        key_rates="trusted",
+        person_rates=None,
+        unfinished_cap=_PER_KEY,
+        cap_per_key=True,
+        forwards=False,
+    ),
+}
+KEY_TIERS = [(tier.value, tier.label) for tier in Tier if TIER_POLICY[tier].keyed]
 
 
 class ApiKey(models.Model):
@@ -160,7 +210,7 @@ class ApiKey(models.Model):
     name = models.CharField(max_length=100)
     prefix = models.CharField(max_length=12, help_text="The first characters, to recognise it.")
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    tier = models.CharField(max_length=16, choices=Tier.choices[1:], default=Tier.TRUSTED)
+    tier = models.CharField(max_length=16, choices=KEY_TIERS, default=Tier.TRUSTED)
     rates = models.CharField(
         max_length=100,
         blank=True,

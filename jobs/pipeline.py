@@ -10,10 +10,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from artifacts.models import CONTENT_TYPES, Artifact
+from artifacts.models import Artifact
 from artifacts.storage import (
     StorageUnavailable,
-    StoredObject,
     delete_unreferenced,
     describe,
     lock_keys,
@@ -101,7 +100,7 @@ def reuse_completed(job_id, signature: str) -> bool:
             return job.status != JobStatus.RUNNING
         if any(artifact.expires_at <= keep_until for artifact in shared):
             return False
-        _attach(job, {a.kind: StoredObject(a.storage_key, a.size_bytes, a.sha256) for a in shared})
+        Artifact.objects.attach(job, {artifact.kind: artifact.stored for artifact in shared})
         job.reused_from = source
         record("job.reused", job=job, source=str(source.id), signature=signature)
         job.transition(JobStatus.COMPLETED, reused_from=str(source.id))
@@ -117,7 +116,7 @@ def _complete(job_id, files: dict[str, bytes]) -> None:
                 return
             lock_keys(keys)  # a purge cannot delete these objects until the rows commit
             stored = {kind: put_object(data, kind) for kind, data in files.items()}
-            _attach(job, stored)
+            Artifact.objects.attach(job, stored)
             job.transition(JobStatus.COMPLETED, artifacts=sorted(stored))
     except Exception:
         _discard_unreferenced(keys)  # uploaded by this attempt, but no row commits to them
@@ -131,23 +130,6 @@ def _discard_unreferenced(keys) -> None:
             delete_unreferenced(keys)
     except StorageUnavailable:
         logger.warning("could not remove unreferenced objects %s; a re-upload reuses them", keys)
-
-
-def _attach(job: Job, stored: dict[str, StoredObject]) -> None:
-    now = timezone.now()
-    retention = settings.ARTIFACT_RETENTION_DAYS_BY_KIND
-    Artifact.objects.bulk_create(
-        Artifact(
-            job=job,
-            kind=kind,
-            storage_key=obj.key,
-            size_bytes=obj.size_bytes,
-            sha256=obj.sha256,
-            content_type=CONTENT_TYPES[kind],
-            expires_at=now + timedelta(days=retention[kind]),
-        )
-        for kind, obj in stored.items()
-    )
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from artifacts.kinds import CONTENT_TYPES
 from naturalcad.env import (
     env_bool,
     env_choice,
@@ -141,7 +142,7 @@ ARTIFACT_RETENTION_DAYS = env_int("ARTIFACT_RETENTION_DAYS", 7, minimum=1)
 # Per-kind overrides, e.g. ARTIFACT_RETENTION_DAYS_PNG=30.
 ARTIFACT_RETENTION_DAYS_BY_KIND = {
     kind: env_int(f"ARTIFACT_RETENTION_DAYS_{kind.upper()}", ARTIFACT_RETENTION_DAYS, minimum=1)
-    for kind in ("stl", "step", "glb", "png", "dxf", "svg", "log")
+    for kind in CONTENT_TYPES
 }
 # A completed job is reused only if its files outlive this margin (hours).
 REUSE_MIN_REMAINING_HOURS = env_int("REUSE_MIN_REMAINING_HOURS", 1, minimum=0)

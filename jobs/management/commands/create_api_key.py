@@ -1,7 +1,7 @@
 from django.core.management import BaseCommand
 
 from jobs.access import issue_api_key
-from jobs.models import Tier
+from jobs.models import KEY_TIERS, Tier
 
 
 class Command(BaseCommand):
@@ -9,7 +9,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--name", required=True)
-        parser.add_argument("--tier", choices=[Tier.SPACE, Tier.TRUSTED], default=Tier.TRUSTED)
+        parser.add_argument("--tier", choices=[tier for tier, _ in KEY_TIERS], default=Tier.TRUSTED)
         parser.add_argument("--rates", default="", help="override, e.g. '60/m,2000/d'")
         parser.add_argument(
             "--replace", action="store_true", help="revoke the earlier live keys of this name"
