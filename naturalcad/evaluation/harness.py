@@ -16,6 +16,8 @@ from typing import Any
 
 from naturalcad.errors import CodedError
 
+Json = dict[str, Any]  # a corpus entry, a spec, measured figures: plain JSON data
+
 # Sizes agree within 0.5 % or 0.1 mm, whichever is larger; volumes, areas and lengths
 # within 1 % of their reference range; hole diameters within 1 % or 0.05 mm.
 SIZE_RELATIVE, SIZE_ABSOLUTE_MM = 0.005, 0.1
@@ -38,35 +40,35 @@ class Outcome(StrEnum):
 class Reading:
     """What an interpreter path made of one prompt."""
 
-    spec: dict | None = None
+    spec: Json | None = None
     code: str = ""  # why there is no spec
     message: str = ""
     invalid: bool = False
     unavailable: bool = False
-    usage: dict = field(default_factory=dict)
+    usage: Json = field(default_factory=dict)
     repairs: int = 0
     seconds: float = 0.0
 
 
 @dataclass
 class Result:
-    entry: dict
+    entry: Json
     outcome: Outcome
     reading: Reading
     problems: list[str] = field(default_factory=list)
-    figures: dict | None = None
+    figures: Json | None = None
     build_seconds: float = 0.0
 
 
 def run(
-    entries: list[dict],
-    read: Callable[[dict], Reading],
-    measure: Callable[[dict], dict],
+    entries: list[Json],
+    read: Callable[[Json], Reading],
+    measure: Callable[[Json], Json],
 ) -> list[Result]:
     return [judge(entry, read, measure) for entry in entries]
 
 
-def judge(entry: dict, read: Callable[[dict], Reading], measure: Callable[[dict], dict]) -> Result:
+def judge(entry: Json, read: Callable[[Json], Reading], measure: Callable[[Json], Json]) -> Result:
     started = time.perf_counter()
     reading = read(entry)
     reading.seconds = reading.seconds or _since(started)
@@ -92,7 +94,7 @@ def _since(started: float) -> float:
     return time.perf_counter() - started
 
 
-def check(entry: dict, figures: dict, notes: list) -> list[str]:
+def check(entry: Json, figures: Json, notes: list[Any]) -> list[str]:
     """What disagrees between a built part and the entry's references; empty when right."""
     scope, expect = entry["scope"], entry.get("expect") or {}
     if scope == "out":
@@ -142,7 +144,7 @@ def _fits(diameter: float, wanted: list[float]) -> bool:
     return low - slack <= diameter <= high + slack
 
 
-def _holes(measured: list[dict], expected: list[dict] | None) -> list[str]:
+def _holes(measured: list[Json], expected: list[Json] | None) -> list[str]:
     if expected is None:
         return []
     problems, matched = [], 0
@@ -171,7 +173,7 @@ def _holes(measured: list[dict], expected: list[dict] | None) -> list[str]:
     return problems
 
 
-def _placed(hole: dict, wanted: dict) -> bool:
+def _placed(hole: Json, wanted: Json) -> bool:
     """The hole sits where the prompt put it: `edge` (sorted distances to the two nearest
     sides) and `from_centre` (half the bolt circle), within the size tolerance."""
     pairs = []
@@ -182,7 +184,7 @@ def _placed(hole: dict, wanted: dict) -> bool:
     return all(abs(m - e) <= max(SIZE_ABSOLUTE_MM, SIZE_RELATIVE * e) for m, e in pairs)
 
 
-def _features(figures: dict, expect: dict) -> list[str]:
+def _features(figures: Json, expect: Json) -> list[str]:
     problems = []
     rounds = expect.get("rounds")
     if rounds:
@@ -217,7 +219,7 @@ def summary(results: list[Result], usd_per_million_tokens: float) -> dict[str, A
     outcomes = Counter(r.outcome for r in results)
     in_scope = [r for r in results if r.entry["scope"] == "in"]
     built = sum(r.outcome == Outcome.BUILT_TO_SIZE for r in in_scope)
-    tokens = Counter()
+    tokens: Counter[str] = Counter()
     for r in results:
         tokens.update({k: int(v) for k, v in r.reading.usage.items() if isinstance(v, int)})
     latencies = [r.reading.seconds * 1000 for r in results]

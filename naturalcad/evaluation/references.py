@@ -38,7 +38,7 @@ class Part:
     size: tuple[float, float, float]
     amount: tuple[float, float]  # volume, area or length: the least and most a right part has
     thickness: float = 0.0  # what a through hole or a vertical edge cuts through
-    holes: tuple[dict, ...] = ()
+    holes: tuple[dict[str, Any], ...] = ()
     rounds: int = 0  # at least this many convex partial cylinders (fillets, rounded corners)
     round_radius: tuple[float, float] | None = None
     slot_ends: int = 0  # concave partial cylinders (slot ends, rounded pocket corners)
@@ -155,7 +155,7 @@ def stepped_shaft(*steps: tuple[float, float]) -> Part:
     return Part(SOLID, (widest, widest, height), (volume, volume))
 
 
-def tube(outer: float, inner: float, length: float) -> Part:
+def tube(outer: float, inner: float | tuple[float, float], length: float) -> Part:
     return cylinder(outer, length).drill(inner, pcd=0)
 
 

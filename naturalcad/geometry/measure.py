@@ -53,7 +53,7 @@ def _cylinders(shape: Any) -> dict[str, Any]:
     """Cylindrical faces grouped by axis, radius and side: a full concave one is a hole, a
     partial concave one a slot end or pocket corner, a partial convex one a fillet or a
     rounded corner, a full convex one the outside of a round body."""
-    groups: dict[tuple, list] = defaultdict(list)
+    groups: dict[tuple[Any, ...], list[tuple[float, bd.Vector, bd.Vector]]] = defaultdict(list)
     for face in shape.faces():
         if face.geom_type != bd.GeomType.CYLINDER:
             continue
@@ -67,7 +67,12 @@ def _cylinders(shape: Any) -> dict[str, Any]:
         concave = face.normal_at(point).dot(radial) < 0
         key = (concave, *_axis_key(origin, direction, radius))
         groups[key].append((umax - umin, origin, direction))
-    found: dict[str, list] = {"holes": [], "concave_arcs": [], "rounds": [], "round_bodies": []}
+    found: dict[str, list[Any]] = {
+        "holes": [],
+        "concave_arcs": [],
+        "rounds": [],
+        "round_bodies": [],
+    }
     for (concave, *_, radius), parts in groups.items():
         full = sum(span for span, _, _ in parts) >= _FULL_TURN
         if concave and full:
@@ -88,7 +93,7 @@ def _cylinders(shape: Any) -> dict[str, Any]:
     return found
 
 
-def _axis_key(origin: bd.Vector, direction: bd.Vector, radius: float) -> tuple:
+def _axis_key(origin: bd.Vector, direction: bd.Vector, radius: float) -> tuple[float, ...]:
     # One line has many origins: key it by its point nearest the world origin, and by a
     # direction whose sign is fixed.
     if max(_xyz(direction), key=abs) < 0:

@@ -3,11 +3,12 @@ reads a prompt set, judged by the parts it builds. Exits non-zero when any part 
 wrong, so it can gate a change of the rules or of the model."""
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management import BaseCommand, CommandError
+from django.core.management import BaseCommand, CommandError, CommandParser
 from django.test import override_settings
 
 from jobs import inference
@@ -16,6 +17,7 @@ from jobs.pipeline import derive_spec
 from naturalcad.errors import CodedError
 from naturalcad.evaluation import harness
 from naturalcad.evaluation.corpus import SET_FILE
+from naturalcad.evaluation.harness import Json
 from naturalcad.geometry import runner
 from naturalcad.interpret import hf
 
@@ -23,7 +25,7 @@ from naturalcad.interpret import hf
 class Command(BaseCommand):
     help = "Run a prompt set through the rules or the model, build each part, and score it."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--set", type=Path, default=SET_FILE, help="prompt set (JSON)")
         parser.add_argument("--path", choices=["rules", "model"], default="rules")
         parser.add_argument("--scope", choices=["in", "stretch", "vague", "out"], action="append")
@@ -37,7 +39,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", type=Path, help="also write every result here")
         parser.add_argument("--verbose", action="store_true", help="list every prompt")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         entries = _entries(options["set"], options["scope"], options["id"])
         read = _model_reader() if options["path"] == "model" else _rules_reader
         results = harness.run(entries, read, _measure)
@@ -54,7 +56,7 @@ class Command(BaseCommand):
             raise CommandError(f"{wrong} prompts were built silently wrong")
 
 
-def _entries(path: Path, scopes: list[str] | None, ids: list[str] | None) -> list[dict]:
+def _entries(path: Path, scopes: list[str] | None, ids: list[str] | None) -> list[Json]:
     try:
         entries = json.loads(path.read_text())["prompts"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -64,7 +66,7 @@ def _entries(path: Path, scopes: list[str] | None, ids: list[str] | None) -> lis
     ]
 
 
-def _output_type(entry: dict) -> Any:
+def _output_type(entry: Json) -> Any:
     """What the client asked for; absent means what `POST /jobs` does without the field."""
     if "output_type" in entry:
         return entry["output_type"]
@@ -75,7 +77,7 @@ def _mode() -> Any:
     return JobCreateSerializer().fields["mode"].default
 
 
-def _rules_reader(entry: dict) -> harness.Reading:
+def _rules_reader(entry: Json) -> harness.Reading:
     # The worker's own path with no model configured: exactly what an offline server does.
     with override_settings(HF_TOKEN=""):
         try:
@@ -85,12 +87,12 @@ def _rules_reader(entry: dict) -> harness.Reading:
     return harness.Reading(spec=spec)
 
 
-def _model_reader():
+def _model_reader() -> Callable[[Json], harness.Reading]:
     provider = inference.provider()
     if provider is None:
         raise CommandError("--path model needs HF_TOKEN (and HF_BASE_URL, HF_MODEL) set")
 
-    def read(entry: dict) -> harness.Reading:
+    def read(entry: Json) -> harness.Reading:
         try:
             answer = hf.ask_model(provider, entry["prompt"], _output_type(entry), _mode())
         except hf.ProviderUnavailable as exc:
@@ -109,13 +111,13 @@ def _model_reader():
     return read
 
 
-def _measure(spec: dict) -> dict:
+def _measure(spec: Json) -> Json:
     return runner.measure(
         spec, timeout=settings.GEOMETRY_TIMEOUT_SECONDS, memory_mb=settings.GEOMETRY_MEMORY_MB
     )
 
 
-def _dump(results: list[harness.Result], figures: dict) -> dict:
+def _dump(results: list[harness.Result], figures: Json) -> Json:
     return {
         "summary": figures,
         "results": [
