@@ -100,9 +100,10 @@ def _model_reader() -> Callable[[Json], harness.Reading]:
         except hf.ModelAnswerInvalid as exc:
             spent = exc.answer or hf.Answer(spec={})
             return harness.Reading(
-                code="model_answer_invalid",
+                code=exc.code,
                 message=str(exc),
-                invalid=True,
+                # a model that declines a prompt (its own code) refused it: no invalid answer
+                invalid=exc.code == hf.ModelAnswerInvalid.code,
                 usage=spent.usage,
                 repairs=spent.repairs,
             )
