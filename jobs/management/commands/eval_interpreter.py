@@ -42,6 +42,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         entries = _entries(options["set"], options["scope"], options["id"])
         read = _model_reader() if options["path"] == "model" else _rules_reader
+        which = (
+            f"{settings.HF_MODEL} at {settings.HF_BASE_URL}"
+            if options["path"] == "model"
+            else "offline"
+        )
+        self.stdout.write(
+            f"{len(entries)} prompts from {options['set']}, {options['path']} path ({which})"
+        )
         results = harness.run(entries, read, _measure)
         price = options["usd_per_million_tokens"]
         figures = harness.summary(
@@ -51,6 +59,7 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if options["json"]:
             options["json"].write_text(json.dumps(_dump(results, figures), indent=1))
+        self.stdout.flush()  # the report before the error line, on a terminal too
         wrong = figures[harness.Outcome.SILENTLY_WRONG.value]
         if wrong:
             raise CommandError(f"{wrong} prompts were built silently wrong")
