@@ -25,6 +25,7 @@ AMOUNT_RELATIVE = 0.01
 DIAMETER_RELATIVE, DIAMETER_ABSOLUTE_MM = 0.01, 0.05
 PARTLY_READ_CODE = "prompt_partly_understood"
 AMOUNT_KEYS = ("volume", "area", "length")
+SCOPES = ("in", "stretch", "vague", "out")  # see naturalcad.evaluation.corpus
 
 
 class Outcome(StrEnum):
@@ -231,6 +232,10 @@ def summary(results: list[Result], usd_per_million_tokens: float) -> dict[str, A
         if in_scope
         else 0.0,
         **{outcome.value: outcomes.get(outcome, 0) for outcome in Outcome},
+        "by_scope": {
+            scope: dict(Counter(r.outcome.value for r in results if r.entry["scope"] == scope))
+            for scope in SCOPES
+        },
         "repairs": sum(r.reading.repairs for r in results),
         "answers_repaired": sum(r.reading.repairs > 0 for r in results),
         "latency_ms_p50": round(percentile(latencies, 0.5), 1),
@@ -268,6 +273,10 @@ def report_lines(
     )
     for outcome in Outcome:
         lines.append(f"{outcome.value}: {figures[outcome.value]}")
+    for scope, counts in figures["by_scope"].items():
+        if counts:
+            spread = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items()))
+            lines.append(f"  {scope} ({sum(counts.values())}): {spread}")
     lines.append(f"repairs: {figures['repairs']} (answers repaired: {figures['answers_repaired']})")
     lines.append(f"latency: p50 {figures['latency_ms_p50']} ms, p95 {figures['latency_ms_p95']} ms")
     lines.append(

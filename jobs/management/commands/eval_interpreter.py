@@ -28,7 +28,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--set", type=Path, default=SET_FILE, help="prompt set (JSON)")
         parser.add_argument("--path", choices=["rules", "model"], default="rules")
-        parser.add_argument("--scope", choices=["in", "stretch", "vague", "out"], action="append")
+        parser.add_argument("--scope", choices=harness.SCOPES, action="append")
         parser.add_argument("--id", action="append", help="only these prompt ids")
         parser.add_argument(
             "--usd-per-million-tokens",
