@@ -174,3 +174,15 @@ def fake_hf():
     server = FakeHuggingFace()
     yield server
     server.stop()
+
+
+def spec_document(*features, output_type="3d_solid", mode="part", **extra) -> dict:
+    """A v1.1 spec document around `features`, as a client or a model would send it."""
+    return {
+        "spec_version": "1.1",
+        "mode": mode,
+        "output_type": output_type,
+        "units": "mm",
+        "geometry": {"features": list(features)},
+        **extra,
+    }

@@ -6,21 +6,14 @@ import pytest
 from naturalcad.errors import CodedError
 from naturalcad.spec.validate import validate_spec
 from naturalcad.spec.vocabulary import FEATURES
+from tests.conftest import spec_document
 
 PATH0 = "$.geometry.features[0]"
 PATH1 = "$.geometry.features[1]"
 BOX = {"name": "body", "feature_type": "box", "length": 40, "width": 30, "height": 10}
 
 
-def spec(*features, **extra) -> dict:
-    return {
-        "spec_version": "1.1",
-        "mode": "part",
-        "output_type": "3d_solid",
-        "units": "mm",
-        "geometry": {"features": list(features)},
-        **extra,
-    }
+spec = spec_document
 
 
 def f(name: str, feature_type: str, **attrs) -> dict:

@@ -5,17 +5,9 @@ import pytest
 from naturalcad.errors import CodedError
 from naturalcad.geometry.build import build_part
 from naturalcad.spec.validate import validate_spec
+from tests.conftest import spec_document
 
-
-def spec(*features, output_type="3d_solid", mode="part", **extra) -> dict:
-    return {
-        "spec_version": "1.1",
-        "mode": mode,
-        "output_type": output_type,
-        "units": "mm",
-        "geometry": {"features": list(features)},
-        **extra,
-    }
+spec = spec_document
 
 
 def f(name, feature_type, **attrs) -> dict:
