@@ -43,6 +43,7 @@ _SHAPES = {
     "size0": ">= 0",
 }
 _SHARED = {**PLACEMENT, **ON_FACE}  # explained once, under "Placement"
+_COMPACT = (",", ":")  # a quarter fewer tokens than json.dumps' spaced separators (Qwen2.5)
 
 
 def _attribute(key: str, attr: Attr, first: str) -> str:
@@ -113,7 +114,8 @@ def worked_examples() -> list[dict[str, Any]]:
 
 def _examples() -> str:
     return "\n".join(
-        f"Description: {e['description']}\n{json.dumps(e['spec'])}" for e in worked_examples()
+        f"Description: {e['description']}\n{json.dumps(e['spec'], separators=_COMPACT)}"
+        for e in worked_examples()
     )
 
 

@@ -22,8 +22,8 @@ __all__ = ["PROMPT_VERSION", "SYSTEM_PROMPT", "ask_model", "payload_tokens"]
 RETRYABLE = {429, 500, 502, 503, 504}
 # An over-estimate of tokens, with no tokenizer to download: Qwen's tokenizer (the default
 # model's) gives every digit its own token, and the other bytes of what we send measured 3.3 to
-# 4.0 bytes per token with Qwen2.5's and cl100k's tokenizers (2.89 on the densest part, the
-# worked examples). README "Tokens per call" has the calibration.
+# 4.0 bytes per token with Qwen2.5's and cl100k's tokenizers (2.81 on the densest text, JSON
+# with spaced separators). README "Tokens per call" has the calibration.
 BYTES_PER_TOKEN = 2.8
 
 

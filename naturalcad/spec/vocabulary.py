@@ -77,8 +77,8 @@ ON_FACE = {
     "face": enum("top (default) or bottom", "top", "bottom"),
 }
 EDGES = enum(
-    "all (default); vertical = parallel to Z; top, bottom = at the highest, lowest z; "
-    "outer = outlines of the top and bottom faces",
+    "default all; vertical: parallel to Z; top, bottom: at the highest, lowest z; "
+    "outer: the top and bottom outlines",
     "all",
     "vertical",
     "top",
