@@ -129,6 +129,15 @@ def test_recorded_answers_are_judged_right_wrong_and_invalid(model, tmp_path):
     assert failure == "2 prompts were built silently wrong"  # the exit status gates
 
 
+def test_a_model_that_declines_counts_as_a_refusal(model, tmp_path):
+    model.answer(ok({**GEAR_BLANK, "cannot_build": "involute teeth are not in the vocabulary"}))
+    results, failure = _run(tmp_path, SET[-1:], "--path", "model")
+    assert failure is None
+    (result,) = results["results"]
+    assert (result["outcome"], result["code"]) == ("refused", "cannot_build")
+    assert "involute" in result["message"]
+
+
 def test_the_rules_path_gates_on_a_part_built_to_the_wrong_size(tmp_path):
     entries = [
         {

@@ -106,6 +106,9 @@ def _model_reader() -> Callable[[Json], harness.Reading]:
             answer = hf.ask_model(provider, entry["prompt"], _output_type(entry), _mode())
         except hf.ProviderUnavailable as exc:
             return harness.Reading(code="provider_unavailable", message=str(exc), unavailable=True)
+        except hf.ModelDeclined as exc:  # "not a part I can make": a refusal, not an invalid answer
+            spent = exc.answer or hf.Answer(spec={})
+            return harness.Reading(code=exc.code, message=str(exc), usage=spent.usage)
         except hf.ModelAnswerInvalid as exc:
             spent = exc.answer or hf.Answer(spec={})
             return harness.Reading(
