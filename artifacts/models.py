@@ -13,7 +13,8 @@ from artifacts.kinds import CONTENT_TYPES
 if TYPE_CHECKING:
     from jobs.models import Job
 
-ArtifactKind = models.TextChoices("ArtifactKind", [(kind.upper(), kind) for kind in CONTENT_TYPES])
+# The kinds as choices (labels as the first migration has them).
+KIND_CHOICES = [(kind, kind.title()) for kind in CONTENT_TYPES]
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class ArtifactManager(models.Manager["Artifact"]):
 class Artifact(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     job = models.ForeignKey("jobs.Job", on_delete=models.CASCADE, related_name="artifacts")
-    kind = models.CharField(max_length=8, choices=ArtifactKind.choices)
+    kind = models.CharField(max_length=8, choices=KIND_CHOICES)
     storage_key = models.CharField(max_length=255)
     size_bytes = models.BigIntegerField()
     sha256 = models.CharField(max_length=64)

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models, transaction
 
 from audit.models import record
+from naturalcad.spec.vocabulary import OutputType
 
 
 class JobStatus(models.TextChoices):
@@ -37,11 +38,8 @@ FINAL_STATUSES = frozenset({S.COMPLETED, S.FAILED, S.BLOCKED, S.EXPIRED, S.CANCE
 ACTIVE_STATUSES = frozenset({S.QUEUED, S.RUNNING})
 
 
-class OutputType(models.TextChoices):
-    SOLID = "3d_solid"
-    SURFACE = "surface"
-    VECTOR = "2d_vector"
-    PATH = "1d_path"
+# The spec vocabulary's output types, as choices (labels as the first migration has them).
+OUTPUT_TYPE_CHOICES = [(str(t), t.name.title()) for t in OutputType]
 
 
 class Mode(models.TextChoices):
@@ -65,7 +63,7 @@ class Job(models.Model):
     prompt = models.TextField()
     normalized_prompt = models.TextField()
     output_type = models.CharField(
-        max_length=16, choices=OutputType.choices, default=OutputType.SOLID
+        max_length=16, choices=OUTPUT_TYPE_CHOICES, default=OutputType.SOLID
     )
     mode = models.CharField(max_length=16, choices=Mode.choices, default=Mode.PART)
     spec_json = models.JSONField(null=True, blank=True)

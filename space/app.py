@@ -10,6 +10,7 @@ import os
 import time
 import uuid
 from datetime import datetime
+from typing import Any, NamedTuple
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
@@ -82,10 +83,24 @@ def assumptions(spec: dict | None) -> str:
     return "\n".join(f"- {note}" for note in notes) or "No assumptions were needed."
 
 
-def cleared_outputs(status) -> tuple:
-    """status, model, preview, STEP, STL, DXF, SVG, dimensions, assumptions."""
+class Shown(NamedTuple):
+    """What the page shows of a job, one field per output component, in the order Gradio
+    takes them: the components are declared as a Shown too (see `build`)."""
+
+    status: Any
+    model: Any
+    preview: Any
+    step: Any
+    stl: Any
+    dxf: Any
+    svg: Any
+    dimensions: Any
+    notes: Any
+
+
+def cleared_outputs(status: Any) -> Shown:
     hidden = gr.update(value=None, visible=False)
-    return status, None, hidden, hidden, hidden, hidden, hidden, [], ""
+    return Shown(status, None, hidden, hidden, hidden, hidden, hidden, [], "")
 
 
 def build_seconds(job: dict) -> float:
@@ -94,7 +109,7 @@ def build_seconds(job: dict) -> float:
     return (updated - created).total_seconds()
 
 
-def job_outputs(job: dict) -> tuple:
+def job_outputs(job: dict) -> Shown:
     if job["status"] != "completed":
         return cleared_outputs(f"⚠️ {failure_message(job)}")
     files = API.download(job)
@@ -105,16 +120,18 @@ def job_outputs(job: dict) -> tuple:
         return gr.update(value=str(path) if path else None, visible=bool(show and path))
 
     source = " (reused from an earlier identical part)" if job.get("reused_from") else ""
-    return (
-        f"✅ **completed** in {build_seconds(job):.1f} s{source}",
-        str(files["glb"]) if "glb" in files else None,
-        gr.update(value=str(files["png"]) if "png" in files else None, visible="png" in files),
-        button("step", not flat),
-        button("stl", not flat),
-        button("dxf", flat),
-        button("svg", flat),
-        dimension_rows(job.get("spec")),
-        assumptions(job.get("spec")),
+    return Shown(
+        status=f"✅ **completed** in {build_seconds(job):.1f} s{source}",
+        model=str(files["glb"]) if "glb" in files else None,
+        preview=gr.update(
+            value=str(files["png"]) if "png" in files else None, visible="png" in files
+        ),
+        step=button("step", not flat),
+        stl=button("stl", not flat),
+        dxf=button("dxf", flat),
+        svg=button("svg", flat),
+        dimensions=dimension_rows(job.get("spec")),
+        notes=assumptions(job.get("spec")),
     )
 
 
@@ -258,7 +275,18 @@ def build() -> gr.Blocks:
                 label="Previews (click to reload)", columns=6, height=180, allow_preview=False
             )
             past = gr.Dropdown(label="Reload a part", choices=[], allow_custom_value=True)
-        outputs = [status, model, preview, step, stl, dxf, svg, dimensions, notes]
+        shown = Shown(
+            status=status,
+            model=model,
+            preview=preview,
+            step=step,
+            stl=stl,
+            dxf=dxf,
+            svg=svg,
+            dimensions=dimensions,
+            notes=notes,
+        )
+        outputs = list(shown)
         generate_button.click(
             generate,
             [prompt, output_type, mode, session_id],

@@ -9,7 +9,8 @@ from rest_framework import serializers
 
 from artifacts.models import Artifact
 from artifacts.storage import download_url
-from jobs.models import Job, JobStatus, Mode, OutputType, Rating
+from jobs.models import OUTPUT_TYPE_CHOICES, Job, JobStatus, Mode, Rating
+from naturalcad.spec.vocabulary import OutputType
 
 
 class PromptField(serializers.CharField):
@@ -40,7 +41,7 @@ class StrictSerializer(serializers.Serializer):
 
 class JobCreateSerializer(StrictSerializer):
     prompt = PromptField(min_length=1, max_length=settings.PROMPT_MAX_CHARS)
-    output_type = serializers.ChoiceField(OutputType.choices, default=OutputType.SOLID)
+    output_type = serializers.ChoiceField(OUTPUT_TYPE_CHOICES, default=OutputType.SOLID)
     mode = serializers.ChoiceField(Mode.choices, default=Mode.PART)
     session_id = serializers.RegexField(r"^[A-Za-z0-9_-]{1,64}$", required=False)
     client = serializers.DictField(required=False)

@@ -7,47 +7,55 @@ the part so far; patterns re-apply an earlier feature's tool where they place it
 """
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import build123d as bd
 
 from naturalcad.errors import CodedError
-from naturalcad.spec.vocabulary import MAX_SIZE_MM
+from naturalcad.spec.vocabulary import FLAT_OUTPUTS, MAX_SIZE_MM
 
 _BOTTOM = (bd.Align.CENTER, bd.Align.CENTER, bd.Align.MIN)
 _EPSILON = 1e-6
 
 
+# A feature of a resolved spec (lengths in mm).
+Feature = dict[str, Any]
+# A build123d shape, sketch or location: typed loosely, as build123d's operators are.
+Shape = Any
+
+
 @dataclass
 class Tool:
-    shape: object
+    shape: Shape
     op: str
 
 
 @dataclass
 class Context:
     mode: str
-    part: object = None
-    tools: dict = field(default_factory=dict)
-    flat: list = field(default_factory=list)  # faces and wires of flat outputs
+    part: Shape = None
+    tools: dict[str, Tool] = field(default_factory=dict)
+    flat: list[Shape] = field(default_factory=list)  # faces and wires of flat outputs
 
 
-def impossible(feature: dict, message: str) -> CodedError:
+def impossible(feature: Feature, message: str) -> CodedError:
     return CodedError("geometry_impossible", f"{feature['name']}: {message}")
 
 
 # --- bodies -------------------------------------------------------------------------
 
 
-def _box(f):
+def _box(f: Feature) -> Shape:
     return bd.Box(f["length"], f["width"], f["height"], align=_BOTTOM)
 
 
-def _cylinder(f):
+def _cylinder(f: Feature) -> Shape:
     return bd.Cylinder(f["diameter"] / 2, f["height"], align=_BOTTOM)
 
 
-def _tube(f):
+def _tube(f: Feature) -> Shape:
     outer = f["outer_diameter"]
     inner = f.get("inner_diameter", outer - 2 * f.get("wall", 0))
     if not 0 < inner < outer:
@@ -57,31 +65,31 @@ def _tube(f):
     )
 
 
-def _sphere(f):
+def _sphere(f: Feature) -> Shape:
     return bd.Sphere(f["diameter"] / 2, align=_BOTTOM)
 
 
-def _cone(f):
+def _cone(f: Feature) -> Shape:
     return bd.Cone(f["bottom_diameter"] / 2, f["top_diameter"] / 2, f["height"], align=_BOTTOM)
 
 
-def _polygon_prism(f):
+def _polygon_prism(f: Feature) -> Shape:
     polygon = bd.RegularPolygon(f["across_flats"] / 2, f["sides"], major_radius=False)
     return bd.extrude(polygon, f["height"])
 
 
-def _polygon(points):
+def _polygon(points: list[list[float]] | list[tuple[float, float]]) -> Shape:
     # Tuples, not lists: build123d reads a list argument as a list of points.
     return bd.Polygon(*[tuple(p) for p in points], align=None)
 
 
-def _points_prism(f):
+def _points_prism(f: Feature) -> Shape:
     if len(f["points"]) < 3:
         raise impossible(f, "a polygon needs at least 3 points")
     return bd.extrude(_polygon(f["points"]), f["height"])
 
 
-def _profile_points(f) -> list[tuple[float, float]]:
+def _profile_points(f: Feature) -> list[tuple[float, float]]:
     w, h, t = f["width"], f["height"], f["thickness"]
     if t >= min(w, h) / (2 if f["profile"] in ("T", "U") else 1):
         raise impossible(f, "the thickness leaves no opening in the profile")
@@ -103,13 +111,13 @@ def _profile_points(f) -> list[tuple[float, float]]:
     return [(x - w / 2, y) for x, y in shapes[f["profile"]]]
 
 
-def _profile_extrude(f):
+def _profile_extrude(f: Feature) -> Shape:
     """The cross-section lies in the XZ plane (width along X, height up); length runs along Y."""
     section = bd.Plane.XZ * _polygon(_profile_points(f))
     return bd.extrude(section, f["length"] / 2, both=True)
 
 
-def _section(shape: str, size: float, feature):
+def _section(shape: str, size: float, feature: Feature) -> Shape:
     if shape == "rect":
         return bd.Rectangle(size, size)
     if shape == "circle":
@@ -119,7 +127,7 @@ def _section(shape: str, size: float, feature):
     raise impossible(feature, f"a loft cannot start or end in '{shape}'")
 
 
-def _loft(f):
+def _loft(f: Feature) -> Shape:
     bottom = bd.Sketch() + _section(f["bottom"], f["bottom_size"], f)
     if f["top_size"] == 0:  # pointed: a pyramid or a cone
         return bd.loft([bottom, bd.Vertex(0, 0, f["height"])])
@@ -127,7 +135,7 @@ def _loft(f):
     return bd.loft([bottom, bd.Sketch() + top])
 
 
-def _revolve(f):
+def _revolve(f: Feature) -> Shape:
     points = f["profile"]
     if len(points) < 3 or min(x for x, _ in points) < 0:
         raise impossible(f, "a revolved profile needs 3 points, all at radius >= 0")
@@ -135,7 +143,7 @@ def _revolve(f):
     return bd.revolve(face, bd.Axis.Z, f.get("angle", 360))
 
 
-def _sweep(f):
+def _sweep(f: Feature) -> Shape:
     size = f["section_size"]
     if f["path"] == "line":
         path = bd.Line((0, 0, 0), (0, 0, f["path_length"]))
@@ -149,7 +157,7 @@ def _sweep(f):
     return bd.sweep(start * section, path)
 
 
-def _truss(f):
+def _truss(f: Feature) -> Shape:
     span, height, panels, m = f["span"], f["height"], f["panels"], f["member"]
     if height <= 2 * m or span / panels <= m:
         raise impossible(f, "the members are too thick for the truss's height or panels")
@@ -170,7 +178,7 @@ def _truss(f):
     return truss & bd.Box(span, m * 2, height, align=_BOTTOM)
 
 
-def _notched_tower(f):
+def _notched_tower(f: Feature) -> Shape:
     w, d, h, n, depth = f["width"], f["depth"], f["height"], f["notches"], f["notch_depth"]
     if depth >= w or n * 2 + 1 > h:
         raise impossible(f, "the notches do not fit the tower")
@@ -183,12 +191,12 @@ def _notched_tower(f):
     return tower
 
 
-def _arch(span: float, rise: float):
+def _arch(span: float, rise: float) -> Shape:
     arc = bd.ThreePointArc((-span / 2, 0), (0, rise), (span / 2, 0))
     return bd.make_face([arc, bd.Line((span / 2, 0), (-span / 2, 0))])
 
 
-def _canopy(f):
+def _canopy(f: Feature) -> Shape:
     span, rise, t = f["span"], f["rise"], f["thickness"]
     if t * 2 >= min(span, rise * 2):
         raise impossible(f, "the canopy is thicker than its arch")
@@ -196,25 +204,7 @@ def _canopy(f):
     return bd.extrude(bd.Plane.XZ * shell, f["depth"] / 2, both=True)
 
 
-BODIES = {
-    "box": _box,
-    "cylinder": _cylinder,
-    "tube": _tube,
-    "sphere": _sphere,
-    "cone": _cone,
-    "polygon_prism": _polygon_prism,
-    "points_prism": _points_prism,
-    "profile_extrude": _profile_extrude,
-    "loft": _loft,
-    "revolve": _revolve,
-    "sweep": _sweep,
-    "truss": _truss,
-    "notched_tower": _notched_tower,
-    "canopy": _canopy,
-}
-
-
-def _placed(shape, f):
+def _placed(shape: Shape, f: Feature) -> Shape:
     rx, ry, rz = f.get("rotate", (0, 0, 0))
     x, y, z = f.get("at", (0, 0, 0))
     if (rx, ry, rz) != (0, 0, 0):
@@ -225,7 +215,7 @@ def _placed(shape, f):
 # --- features on a face -------------------------------------------------------------
 
 
-def _face_frame(ctx: Context, f) -> tuple[float, float, float]:
+def _face_frame(ctx: Context, f: Feature) -> tuple[float, float, float]:
     """(z of the face, depth of the target, direction into the material)."""
     target = ctx.tools[f["target"]].shape if "target" in f else ctx.part
     if target is None:
@@ -236,7 +226,7 @@ def _face_frame(ctx: Context, f) -> tuple[float, float, float]:
     return box.max.Z, box.size.Z, -1.0
 
 
-def _at_positions(tool, f, z: float):
+def _at_positions(tool: Shape, f: Feature, z: float) -> Shape:
     positions = f.get("positions") or [[0.0, 0.0]]
     placed = [bd.Pos(x, y, z) * tool for x, y in positions]
     result = placed[0]
@@ -245,24 +235,24 @@ def _at_positions(tool, f, z: float):
     return result
 
 
-def _into(sketch, depth: float, direction: float):
+def _into(sketch: Shape, depth: float, direction: float) -> Shape:
     """A solid from a sketch on the face, `depth` into the material."""
     solid = bd.extrude(sketch, depth)
     return bd.Pos(0, 0, -depth) * solid if direction < 0 else solid
 
 
-def _shape_2d(f):
+def _shape_2d(f: Feature) -> Shape:
     if f["shape"] == "rect":
         return bd.Rectangle(f["length"], f["width"])
     return bd.Circle(f["diameter"] / 2)
 
 
-def _above(tool, into: float, lift: float = 1.0):
+def _above(tool: Shape, into: float, lift: float = 1.0) -> Shape:
     """Start a cutting tool `lift` mm outside the face, so no skin is left on the face."""
     return bd.Pos(0, 0, -into * lift) * tool
 
 
-def _hole(ctx, f) -> Tool:
+def _hole(ctx: Context, f: Feature) -> Tool:
     z, thickness, into = _face_frame(ctx, f)
     if "depth" in f:
         tool = _into(bd.Circle(f["diameter"] / 2), f["depth"], into)
@@ -277,7 +267,7 @@ def _hole(ctx, f) -> Tool:
     return Tool(_at_positions(tool, f, z), "subtract")
 
 
-def _countersink(f, into: float):
+def _countersink(f: Feature, into: float) -> Shape:
     """A 90-degree cone from the face, as wide as the countersink there."""
     sink = (f["countersink_diameter"] - f["diameter"]) / 2
     if sink <= 0:
@@ -288,17 +278,17 @@ def _countersink(f, into: float):
     return bd.Cone(wide, narrow, sink, align=_BOTTOM)
 
 
-def _pocket(ctx, f) -> Tool:
+def _pocket(ctx: Context, f: Feature) -> Tool:
     z, _, into = _face_frame(ctx, f)
     return Tool(_at_positions(_into(_shape_2d(f), f["depth"], into), f, z), "subtract")
 
 
-def _boss(ctx, f) -> Tool:
+def _boss(ctx: Context, f: Feature) -> Tool:
     z, _, into = _face_frame(ctx, f)
     return Tool(_at_positions(_into(_shape_2d(f), f["height"], -into), f, z), "union")
 
 
-def _slot(ctx, f) -> Tool:
+def _slot(ctx: Context, f: Feature) -> Tool:
     z, thickness, into = _face_frame(ctx, f)
     if f["width"] >= f["length"]:
         raise impossible(f, "a slot must be longer than it is wide")
@@ -310,19 +300,16 @@ def _slot(ctx, f) -> Tool:
     return Tool(_at_positions(tool, f, z), "subtract")
 
 
-def _cutout(ctx, f) -> Tool:
+def _cutout(ctx: Context, f: Feature) -> Tool:
     z, thickness, into = _face_frame(ctx, f)
     tool = _above(_into(_shape_2d(f), thickness + 2, into), into)
     return Tool(_at_positions(tool, f, z), "subtract")
 
 
-ON_FACE = {"hole": _hole, "pocket": _pocket, "boss": _boss, "slot": _slot, "cutout": _cutout}
-
-
 # --- patterns -------------------------------------------------------------------------
 
 
-def _copies(tool: Tool, locations) -> Tool:
+def _copies(tool: Tool, locations: list[Shape]) -> Tool:
     shapes = [location * tool.shape for location in locations]
     result = shapes[0]
     for shape in shapes[1:]:
@@ -330,13 +317,13 @@ def _copies(tool: Tool, locations) -> Tool:
     return Tool(result, tool.op)
 
 
-def _linear(ctx, f) -> Tool:
+def _linear(ctx: Context, f: Feature) -> Tool | None:
     dx, dy, dz = f["spacing"]
     locations = [bd.Pos(dx * k, dy * k, dz * k) for k in range(1, f["count"])]
     return _copies(ctx.tools[f["of"]], locations) if locations else None
 
 
-def _grid(ctx, f) -> Tool:
+def _grid(ctx: Context, f: Feature) -> Tool | None:
     locations = [
         bd.Pos(f["spacing_x"] * i, f["spacing_y"] * j, 0)
         for i in range(f["count_x"])
@@ -346,7 +333,7 @@ def _grid(ctx, f) -> Tool:
     return _copies(ctx.tools[f["of"]], locations) if locations else None
 
 
-def _polar(ctx, f) -> Tool:
+def _polar(ctx: Context, f: Feature) -> Tool | None:
     step = f.get("angle", 360) / f["count"]
     locations = [bd.Rot(0, 0, step * k) for k in range(1, f["count"])]
     return _copies(ctx.tools[f["of"]], locations) if locations else None
@@ -355,7 +342,7 @@ def _polar(ctx, f) -> Tool:
 _PLANES = {"XZ": bd.Plane.XZ, "YZ": bd.Plane.YZ, "XY": bd.Plane.XY}
 
 
-def _mirror(ctx, f) -> Tool:
+def _mirror(ctx: Context, f: Feature) -> Tool:
     plane = _PLANES[f["plane"]]
     if "of" in f:
         tool = ctx.tools[f["of"]]
@@ -363,18 +350,10 @@ def _mirror(ctx, f) -> Tool:
     return Tool(bd.mirror(ctx.part, about=plane), "union")
 
 
-PATTERNS = {
-    "linear_pattern": _linear,
-    "grid_pattern": _grid,
-    "polar_pattern": _polar,
-    "mirror": _mirror,
-}
-
-
 # --- edge treatments, shells, booleans ---------------------------------------------------
 
 
-def _edges(part, which: str):
+def _edges(part: Shape, which: str) -> Shape:
     edges = part.edges()
     if which == "vertical":
         return edges.filter_by(bd.Axis.Z)
@@ -388,7 +367,7 @@ def _edges(part, which: str):
     return edges
 
 
-def _edge_treatment(ctx, f):
+def _edge_treatment(ctx: Context, f: Feature) -> Shape:
     if ctx.part is None:
         raise impossible(f, "there are no edges yet")
     edges = _edges(ctx.part, f.get("edges", "all"))
@@ -405,7 +384,7 @@ def _edge_treatment(ctx, f):
     return result
 
 
-def _shell(ctx, f):
+def _shell(ctx: Context, f: Feature) -> Shape:
     if ctx.part is None:
         raise impossible(f, "there is nothing to hollow out")
     faces = ctx.part.faces().sort_by(bd.Axis.Z)
@@ -419,7 +398,7 @@ def _shell(ctx, f):
     return result
 
 
-def _boolean(ctx, f) -> Tool:
+def _boolean(ctx: Context, f: Feature) -> Tool:
     a, b = ctx.tools[f["a"]].shape, ctx.tools[f["b"]].shape
     result = {"union": a + b, "subtract": a - b, "intersect": a & b}[f["operation"]]
     if result.volume <= _EPSILON:
@@ -430,7 +409,7 @@ def _boolean(ctx, f) -> Tool:
 # --- flat outputs -----------------------------------------------------------------------
 
 
-def _profile(ctx, f):
+def _profile(ctx: Context, f: Feature) -> None:
     shape = f["shape"]
     if shape == "rect":
         face = bd.Rectangle(f["length"], f["width"])
@@ -451,13 +430,13 @@ def _profile(ctx, f):
     ctx.flat.append(face)
 
 
-def _path(ctx, f):
+def _path(ctx: Context, f: Feature) -> None:
     if len(f["points"]) < 2:
         raise impossible(f, "a path needs at least 2 points")
     ctx.flat.append(bd.Polyline(*[tuple(p) for p in f["points"]]))  # tuples: see _polygon
 
 
-# --- the engine -------------------------------------------------------------------------
+# --- applying tools ---------------------------------------------------------------------
 
 
 def _apply(ctx: Context, name: str, tool: Tool) -> None:
@@ -480,44 +459,90 @@ def _apply(ctx: Context, name: str, tool: Tool) -> None:
         ctx.part = ctx.part & tool.shape
 
 
-def _step(ctx: Context, f: dict) -> None:
-    kind = f["feature_type"]
-    if kind in BODIES:
-        _apply(ctx, f["name"], Tool(_placed(BODIES[kind](f), f), f.get("op", "union")))
-    elif kind in ON_FACE:
-        _apply(ctx, f["name"], ON_FACE[kind](ctx, f))
-    elif kind in PATTERNS:
-        tool = PATTERNS[kind](ctx, f)
+# --- the engine -------------------------------------------------------------------------
+
+Step = Callable[[Context, Feature], None]
+
+
+def _body(make: Callable[[Feature], Shape]) -> Step:
+    """A body: its shape, placed, applied with its own operation."""
+
+    def step(ctx: Context, f: Feature) -> None:
+        _apply(ctx, f["name"], Tool(_placed(make(f), f), f.get("op", "union")))
+
+    return step
+
+
+def _tool(make: Callable[[Context, Feature], Tool | None]) -> Step:
+    """A feature that makes a tool (None: nothing to add), applied with the tool's operation."""
+
+    def step(ctx: Context, f: Feature) -> None:
+        tool = make(ctx, f)
         if tool is not None:
             _apply(ctx, f["name"], tool)
-    elif kind in ("fillet", "chamfer"):
-        ctx.part = _edge_treatment(ctx, f)
-    elif kind == "shell":
-        ctx.part = _shell(ctx, f)
-    elif kind == "boolean":
-        _apply(ctx, f["name"], _boolean(ctx, f))
-    elif kind == "profile":
-        _profile(ctx, f)
-    elif kind == "path":
-        _path(ctx, f)
+
+    return step
 
 
-def build_part(spec: dict):
+def _whole(make: Callable[[Context, Feature], Shape]) -> Step:
+    """An operation that replaces the whole part so far."""
+
+    def step(ctx: Context, f: Feature) -> None:
+        ctx.part = make(ctx, f)
+
+    return step
+
+
+# The one dispatch table: each feature type of the vocabulary and how it is built.
+STEPS: dict[str, Step] = {
+    "box": _body(_box),
+    "cylinder": _body(_cylinder),
+    "tube": _body(_tube),
+    "sphere": _body(_sphere),
+    "cone": _body(_cone),
+    "polygon_prism": _body(_polygon_prism),
+    "points_prism": _body(_points_prism),
+    "profile_extrude": _body(_profile_extrude),
+    "loft": _body(_loft),
+    "revolve": _body(_revolve),
+    "sweep": _body(_sweep),
+    "truss": _body(_truss),
+    "notched_tower": _body(_notched_tower),
+    "canopy": _body(_canopy),
+    "hole": _tool(_hole),
+    "pocket": _tool(_pocket),
+    "boss": _tool(_boss),
+    "slot": _tool(_slot),
+    "cutout": _tool(_cutout),
+    "linear_pattern": _tool(_linear),
+    "grid_pattern": _tool(_grid),
+    "polar_pattern": _tool(_polar),
+    "mirror": _tool(_mirror),
+    "fillet": _whole(_edge_treatment),
+    "chamfer": _whole(_edge_treatment),
+    "shell": _whole(_shell),
+    "boolean": _tool(_boolean),
+    "profile": _profile,
+    "path": _path,
+}
+
+
+def build_part(spec: dict[str, Any]) -> Shape:
     """The shape a resolved spec describes: a solid (or compound), or flat faces and wires."""
     ctx = Context(mode=spec["mode"])
     for index, feature in enumerate(spec["geometry"]["features"]):
         try:
-            _step(ctx, feature)
+            STEPS[feature["feature_type"]](ctx, feature)
         except CodedError as error:
             error.path = error.path or f"$.geometry.features[{index}]"
             raise
-    if spec["output_type"] in ("2d_vector", "1d_path"):
+    if spec["output_type"] in FLAT_OUTPUTS:
         return bd.Compound(children=ctx.flat)
     _check_valid(ctx.part, spec["mode"])
     return ctx.part
 
 
-def _check_valid(part, mode: str) -> None:
+def _check_valid(part: Shape, mode: str) -> None:
     if part is None or not part.is_valid or part.volume <= _EPSILON:
         raise CodedError("geometry_invalid", "the features do not make a valid solid")
     if max(part.bounding_box().size) > MAX_SIZE_MM:

@@ -17,7 +17,8 @@ from OCP.BRepIntCurveSurface import BRepIntCurveSurface_Inter
 from OCP.BRepTools import BRepTools
 from OCP.gp import gp_Dir, gp_Lin, gp_Pnt
 
-FLAT_OUTPUTS = ("2d_vector", "1d_path")
+from naturalcad.spec.vocabulary import FLAT_OUTPUTS
+
 # Two faces belong to one hole when their axes and radii agree to this many decimals (mm).
 _DECIMALS = 3
 # A face is a full hole when its angular spans add up to a full turn, give or take this.

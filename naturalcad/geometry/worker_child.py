@@ -4,7 +4,8 @@ from typing import Any
 
 from naturalcad.geometry.build import build_part
 from naturalcad.geometry.export import export_flat, export_solid
-from naturalcad.geometry.measure import FLAT_OUTPUTS, measure
+from naturalcad.geometry.measure import measure
+from naturalcad.spec.vocabulary import FLAT_OUTPUTS
 
 
 def build_and_export(spec: dict) -> dict[str, bytes]:

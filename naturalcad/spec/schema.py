@@ -14,6 +14,7 @@ from naturalcad.spec.vocabulary import (
     MAX_POINTS,
     SPEC_KEYS,
     Attr,
+    OutputType,
 )
 
 Schema = dict[str, Any]
@@ -91,9 +92,7 @@ SPEC_SCHEMA: Schema = {
         "spec_version": _described("spec_version", {"const": SPEC_VERSION}),
         "intent": _described("intent", {"type": "string", "maxLength": 500}),
         "mode": _described("mode", {"enum": ["part", "assembly", "sketch"]}),
-        "output_type": _described(
-            "output_type", {"enum": ["3d_solid", "surface", "2d_vector", "1d_path"]}
-        ),
+        "output_type": _described("output_type", {"enum": [str(t) for t in OutputType]}),
         "units": _described("units", {"enum": list(UNIT_TO_MM)}),
         "semantic_part": {
             "type": "object",

@@ -10,12 +10,12 @@ from naturalcad.errors import CodedError
 from naturalcad.spec import schema
 from naturalcad.spec.explain import decisive_error
 from naturalcad.spec.vocabulary import (
-    BODIES,
     FEATURES,
     LENGTH_KINDS,
     MAX_INSTANCES,
     MAX_SIZE_MM,
     MIN_SIZE_MM,
+    NEEDS,
 )
 
 # Attributes that become required by the value of another, or by the presence of another:
@@ -35,12 +35,6 @@ _NEEDS = {
 # The least value of each kind of length, in mm: sizes are positive, a size0 may be 0 (a
 # pointed cone or loft), a signed length may be negative.
 _LEAST = {"size": MIN_SIZE_MM, "size0": 0.0, "length": -MAX_SIZE_MM}
-_WHAT_IT_BUILDS = {
-    "3d_solid": (BODIES, "a body feature"),
-    "surface": (BODIES, "a body feature"),
-    "2d_vector": (frozenset({"profile"}), "a profile feature"),
-    "1d_path": (frozenset({"path"}), "a path feature"),
-}
 
 
 def validate_spec(spec) -> dict:
@@ -148,7 +142,7 @@ def _resolve(spec: dict) -> dict:
         resolver.feature(feature, f"$.geometry.features[{index}]")
         for index, feature in enumerate(spec["geometry"]["features"])
     ]
-    kinds, wanted = _WHAT_IT_BUILDS[spec["output_type"]]
+    kinds, wanted = NEEDS[spec["output_type"]]
     if not any(f["feature_type"] in kinds for f in features):
         raise CodedError(
             "nothing_to_build",

@@ -8,6 +8,7 @@ Placement facts written here are what `geometry/build.py` does; change both toge
 """
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 MAX_SIZE_MM = 10_000.0
 MIN_SIZE_MM = 0.01
@@ -397,3 +398,23 @@ FEATURES: dict[str, Feature] = {
 }
 BODIES = frozenset(t for t, f in FEATURES.items() if f.group == "body")
 FLAT = frozenset(t for t, f in FEATURES.items() if f.group == "flat")
+
+
+class OutputType(StrEnum):
+    """What a spec makes; the one list of output types."""
+
+    SOLID = "3d_solid"
+    SURFACE = "surface"  # a thin body, such as a canopy
+    VECTOR = "2d_vector"  # a closed profile, drawn as DXF and SVG
+    PATH = "1d_path"  # an open path, drawn as DXF and SVG
+
+
+# The features an output type needs at least one of, and what a refusal calls them.
+NEEDS: dict[OutputType, tuple[frozenset[str], str]] = {
+    OutputType.SOLID: (BODIES, "a body feature"),
+    OutputType.SURFACE: (BODIES, "a body feature"),
+    OutputType.VECTOR: (frozenset({"profile"}), "a profile feature"),
+    OutputType.PATH: (frozenset({"path"}), "a path feature"),
+}
+# Outputs made of flat features: drawn, not built as solids.
+FLAT_OUTPUTS = frozenset(t for t, (features, _) in NEEDS.items() if features <= FLAT)

@@ -3,10 +3,10 @@ from pathlib import Path
 
 from django.core.management import BaseCommand, CommandError
 
-from jobs.models import OutputType
 from jobs.pipeline import build_isolated, derive_spec
 from naturalcad.errors import CodedError
 from naturalcad.spec.validate import validate_spec
+from naturalcad.spec.vocabulary import OutputType
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         source.add_argument("--spec", type=Path, help="a compositional spec as JSON")
         parser.add_argument("--out", type=Path, required=True, help="folder for the files")
         parser.add_argument(
-            "--output-type", default=OutputType.SOLID.value, choices=OutputType.values
+            "--output-type", default=OutputType.SOLID.value, choices=[str(t) for t in OutputType]
         )
         parser.add_argument("--mode", default="part", choices=["part", "assembly", "sketch"])
 
