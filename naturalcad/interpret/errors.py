@@ -1,0 +1,59 @@
+"""Why the rules built nothing: one base, one class per reason, the code each reports.
+
+Each docstring is the default message. `PromptNotUnderstood` (and its partly-read kind) may
+still be read by a model; the others are final: the prompt itself asks for what cannot be
+built, and no model would change that.
+"""
+
+
+class ReadingError(Exception):
+    """The rules could not turn this prompt into a part."""
+
+    code = "prompt_not_understood"
+
+    def __init__(self, message: str = "") -> None:
+        self.message = message or " ".join(str(self.__doc__).split())
+        super().__init__(self.message)
+
+
+class PromptNotUnderstood(ReadingError):
+    """I could not read a part from that prompt. Try e.g. 'a 40 mm cube' or 'a 120 x 70 x 5 mm
+    plate with four 6 mm corner holes'."""
+
+    code = "prompt_not_understood"
+
+
+class PromptPartlyUnderstood(PromptNotUnderstood):
+    """I read only part of that prompt."""
+
+    code = "prompt_partly_understood"
+
+    def __init__(self, read: str, unread: list[str]) -> None:
+        quoted = " and ".join(f"'{phrase}'" for phrase in unread)
+        super().__init__(f"I read {read}; I could not place {quoted}.")
+        self.read = read
+        self.unread = unread
+
+
+class SizeOutOfRange(ReadingError):
+    """A size in the prompt is outside what can be built."""
+
+    code = "size_out_of_range"
+
+
+class TooManyFeatures(ReadingError):
+    """The prompt asks for more copies of a feature than one part may have."""
+
+    code = "too_many_instances"
+
+
+class FeatureDoesNotFit(ReadingError):
+    """A feature the prompt asks for does not fit the part."""
+
+    code = "feature_does_not_fit"
+
+
+class OutputTypeUnsupported(ReadingError):
+    """The part cannot be made as the output type asked for."""
+
+    code = "output_type_unsupported"
