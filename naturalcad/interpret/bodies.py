@@ -721,8 +721,8 @@ def _nouns(pattern: str) -> re.Pattern[str]:
 BODY_READERS: tuple[BodyReader, ...] = (
     BodyReader(
         _nouns(
-            r"(?:straight\s*)?(?:cable\s*)?route(?:\s*centre ?line)?|centre ?line|polyline|cable run|"
-            r"wiring path|path"
+            r"(?:straight\s*)?(?:cable\s*)?route(?:\s*centre ?line)?|centre ?line|polyline|"
+            r"cable run|wiring path|path"
         ),
         read_route,
     ),

@@ -12,7 +12,8 @@ from naturalcad.interpret.reading import Reading
 
 # Words that name a length, by the role they give it; longest phrases first.
 ROLES: dict[str, str] = {
-    "bottom": r"base diameter|bottom diameter|diameter at the (?:bottom|base)|at the (?:bottom|base)",
+    "bottom": r"base diameter|bottom diameter|diameter at the (?:bottom|base)|"
+    r"at the (?:bottom|base)",
     "top": r"top diameter|diameter at the top|at the top",
     "od": r"outer diameter|outside diameter|outer dia|od|o\.d\.|outside|outer",
     "id": r"inner diameter|inside diameter|inner dia|id|i\.d\.|bore|hole",
