@@ -1,8 +1,11 @@
 """Which way a prompt becomes a spec: rules, the prompt cache, or the model.
 
-Confident rules readings skip the model (free and instant). Otherwise, with a token set, the
-prompt cache answers a prompt seen before; then the model, if today's budget allows and the
-circuit breaker is closed. When the model fails, the rules reading serves if there is one.
+Confident rules readings skip the model (free and instant). A reading that left any word of
+the prompt unread is no reading at all: with a token set, the prompt cache answers a prompt
+seen before; then the model, if today's budget allows and the circuit breaker is closed.
+When the model fails, the rules reading serves if there is one, else the rules' refusal
+(naming what they could not read) is the answer. A prompt whose sizes are out of range, or
+that asks for what cannot be built, is refused outright: no model would change that.
 `model_info` records the path taken, latency, token usage and estimated cost.
 """
 
@@ -15,7 +18,7 @@ from django.db import connection
 from django.utils import timezone
 
 from audit.models import record
-from jobs.models import Job
+from jobs.models import AUTO, Job
 from naturalcad.interpret import hf
 from naturalcad.interpret.rules import PromptNotUnderstood, confidence, interpret
 from naturalcad.interpret.safety import suspicious_patterns
@@ -51,10 +54,13 @@ BREAKER = CircuitBreaker()
 @dataclass
 class Request:
     prompt: str
-    output_type: str
-    mode: str
+    output_type: str  # or AUTO
+    mode: str  # or AUTO
     key: str = ""
     job: Job | None = None
+
+    def asked(self, value: str) -> str | None:
+        return None if value == AUTO else value
 
 
 def provider() -> hf.Provider | None:
@@ -91,8 +97,10 @@ def choose_spec(request: Request) -> tuple[dict, dict]:
 
 
 def _rules(request: Request):
+    """(spec, None) when the rules read every word; (None, why) when a model may do better."""
+    output_type, mode = request.asked(request.output_type), request.asked(request.mode)
     try:
-        return validate_spec(interpret(request.prompt, request.output_type, request.mode)), None
+        return validate_spec(interpret(request.prompt, output_type, mode)), None
     except PromptNotUnderstood as error:
         return None, error
 
@@ -141,6 +149,9 @@ def _from_model(request: Request, model: hf.Provider, rules, rules_error):
         raise
     BREAKER.succeeded()
     spend_tokens(answer.usage.get("total_tokens", 0))
+    if request.asked(request.output_type) not in (None, answer.spec["output_type"]):
+        # the client's output type is kept: a model that changed it did not answer the request
+        return _rules_or_fail(rules, rules_error, "rules_fallback", "model_output_type")
     return answer.spec, _model_info(answer, started)
 
 

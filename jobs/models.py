@@ -38,11 +38,14 @@ FINAL_STATUSES = frozenset({S.COMPLETED, S.FAILED, S.BLOCKED, S.EXPIRED, S.CANCE
 ACTIVE_STATUSES = frozenset({S.QUEUED, S.RUNNING})
 
 
+# Not chosen by the client: the interpreter's reading decides (output type and mode alike).
+AUTO = "auto"
 # The spec vocabulary's output types, as choices (labels as the first migration has them).
-OUTPUT_TYPE_CHOICES = [(str(t), t.name.title()) for t in OutputType]
+OUTPUT_TYPE_CHOICES = [(AUTO, "Auto"), *((str(t), t.name.title()) for t in OutputType)]
 
 
 class Mode(models.TextChoices):
+    AUTO = "auto"  # not chosen by the client: the interpreter's reading decides
     PART = "part"
     ASSEMBLY = "assembly"
     SKETCH = "sketch"

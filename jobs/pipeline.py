@@ -73,6 +73,9 @@ def _save_spec(job: Job, spec: dict, model_info: dict) -> str:
     signature = canonical_signature(spec)
     spec["dedupe"] = {**spec.get("dedupe", {}), "canonical_signature": signature}
     Job.objects.filter(id=job.id).update(
+        # "auto" becomes what the reading chose; a client's own choice is what the spec has
+        output_type=spec["output_type"],
+        mode=spec["mode"],
         spec_json=spec,
         canonical_signature=signature,
         model_info_json=model_info,

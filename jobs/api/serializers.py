@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from artifacts.models import Artifact
 from artifacts.storage import download_url
-from jobs.models import OUTPUT_TYPE_CHOICES, Job, JobStatus, Mode, Rating
+from jobs.models import AUTO, OUTPUT_TYPE_CHOICES, Job, JobStatus, Mode, Rating
 from naturalcad.spec.vocabulary import OutputType
 
 
@@ -41,8 +41,20 @@ class StrictSerializer(serializers.Serializer):
 
 class JobCreateSerializer(StrictSerializer):
     prompt = PromptField(min_length=1, max_length=settings.PROMPT_MAX_CHARS)
-    output_type = serializers.ChoiceField(OUTPUT_TYPE_CHOICES, default=OutputType.SOLID)
-    mode = serializers.ChoiceField(Mode.choices, default=Mode.PART)
+    # Absent = "auto": the reading decides (a laser-cut plate is a 2d_vector) and says so in
+    # the notes; a value sent is kept, never switched by the prompt.
+    output_type = serializers.ChoiceField(
+        OUTPUT_TYPE_CHOICES,
+        default=AUTO,
+        help_text="auto (or absent): the reading of the prompt decides and says so in notes; "
+        "any other value is kept, never switched by the prompt, or the job fails "
+        "output_type_unsupported when the part cannot be made so.",
+    )
+    mode = serializers.ChoiceField(
+        Mode.choices,
+        default=AUTO,
+        help_text="auto (or absent): sketch for flat outputs, part otherwise.",
+    )
     session_id = serializers.RegexField(r"^[A-Za-z0-9_-]{1,64}$", required=False)
     client = serializers.DictField(required=False)
 
@@ -125,6 +137,7 @@ class JobErrorSerializer(serializers.Serializer):
 class JobSerializer(serializers.ModelSerializer):
     spec = serializers.JSONField(source="spec_json", allow_null=True)
     error = serializers.SerializerMethodField()
+    notes = serializers.SerializerMethodField()
     artifacts = serializers.SerializerMethodField()
 
     class Meta:
@@ -140,6 +153,7 @@ class JobSerializer(serializers.ModelSerializer):
             "updated_at",
             "spec",
             "error",
+            "notes",
             "artifacts",
         ]
 
@@ -148,6 +162,11 @@ class JobSerializer(serializers.ModelSerializer):
         if not job.error_code:
             return None
         return {"code": job.error_code, "message": job.error_text}
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_notes(self, job) -> list[str]:
+        """What the interpreter read, assumed and chose (e.g. the output type when auto)."""
+        return list((job.spec_json or {}).get("notes") or [])
 
     @extend_schema_field(ArtifactSerializer(many=True))
     def get_artifacts(self, job) -> list:

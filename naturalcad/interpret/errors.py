@@ -1,19 +1,23 @@
-"""Why the rules built nothing: one base, one class per reason, the code each reports.
+"""Why the rules built nothing: one class per reason, each a CodedError with its code.
 
 Each docstring is the default message. `PromptNotUnderstood` (and its partly-read kind) may
 still be read by a model; the others are final: the prompt itself asks for what cannot be
 built, and no model would change that.
 """
 
+from naturalcad.errors import CodedError
 
-class ReadingError(Exception):
+
+class ReadingError(CodedError):
     """The rules could not turn this prompt into a part."""
 
     code = "prompt_not_understood"
 
     def __init__(self, message: str = "") -> None:
-        self.message = message or " ".join(str(self.__doc__).split())
-        super().__init__(self.message)
+        super().__init__(message=message or None)
+
+
+TRY = "Try e.g. 'a 40 mm cube' or 'a 120 x 70 x 5 mm plate with four 6 mm corner holes'."
 
 
 class PromptNotUnderstood(ReadingError):

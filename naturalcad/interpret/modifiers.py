@@ -31,6 +31,9 @@ from naturalcad.spec.vocabulary import MAX_INSTANCES
 class Modifier(Protocol):
     rank: int  # build order: edges, walls, then additions, then cuts
 
+    @property
+    def label(self) -> str: ...  # the start of its features' names
+
     def summary(self) -> str: ...
 
     def features(self, body: Body, reading: Reading, name: str) -> list[Feature]: ...
@@ -177,7 +180,8 @@ PLACING = {
     "offset": rf"{q('offset')}\s*(?:in\s*)?from\s*(?:the|each|all|both|every)?\s*(?:outer\s*)?"
     r"(?:edges?|sides?|borders?|corners?)\b|(?:inset|offset|in)\s*(?:by)?\s*"
     + q("offset2")
-    + r"(?:\s*from\s*(?:the|each)?\s*edges?)?",
+    + r"(?:\s*from\s*(?:the|each)?\s*edges?)?"
+    + rf"|{q('offset3')}\s*(?:in|inset)\b(?!\s*(?:a|an|the|diameter|dia)\b)",
     "centre": r"(?:in|at|through|on)\s*(?:the)?\s*(?:exact\s*)?(?:centre|middle)\b"
     r"(?:\s*of\s*(?:the)?\s*(?:plate|part|block|face|top|disc|body))?|centred\b",
     "grid": r"(?:in|on|as|arranged in)\s*(?:a|an)?\s*(?P<gx>\d+)\s*(?:x|by)\s*(?P<gy>\d+)\s*"
@@ -186,9 +190,9 @@ PLACING = {
     r"(?:apart|pitch|spacing|centres|centre to centre|on centres)\b"
     rf"|(?:spaced|pitch|spacing|on|at)\s*(?:of|at)?\s*{q('p3')}(?:\s*(?:x|by)\s*{q('p4')})?"
     r"(?:\s*(?:apart|centres))?(?!\s*(?:deep|from|diameter|bolt|pitch|pcd|circle|long|wide))",
-    "circle": rf"(?:on|around|in|along)\s*(?:a|the)?\s*{q('c1')}\s*(?:diameter\s*)?"
+    "circle": rf"(?:on|around|in|along)\s*(?:a|an|the)?\s*{q('c1')}\s*(?:diameter\s*)?"
     r"(?:bolt circle|pitch circle(?: diameter)?|pcd|bcd|circle|bolt pattern)\b"
-    r"|(?:on|around|in|along)\s*(?:a|the)?\s*(?:bolt circle|pitch circle(?: diameter)?|pcd|"
+    r"|(?:on|around|in|along)\s*(?:a|an|the)?\s*(?:bolt circle|pitch circle(?: diameter)?|pcd|"
     rf"bcd|circle)\b(?:\s*(?:of|diameter|with a diameter of)?\s*{q('c2')})?"
     rf"|{q('c3')}\s*(?:pcd|bcd|bolt circle)\b",
     "spread": r"(?:equally|evenly)\s*(?:spaced|distributed)(?:\s*around)?",
@@ -212,7 +216,7 @@ def _ignore(p: Placement, m: re.Match[str], r: Reading) -> None:
 
 
 def _read_offset(p: Placement, m: re.Match[str], r: Reading) -> None:
-    p.offset = r.mm(m, "offset") or r.mm(m, "offset2")
+    p.offset = r.first_mm(m, "offset", "offset2", "offset3")
 
 
 def _read_grid(p: Placement, m: re.Match[str], r: Reading) -> None:
@@ -294,7 +298,7 @@ HOLE_AFTER = compile_all(
         "size": rf"(?:of|with a diameter of|with diameter|diameter|dia|sized)\s*{_size('1')}"
         r"(?:\s*(?:diameter|dia|in diameter|wide))?"
         rf"|{_size('2')}\s*(?:diameter|dia|in diameter|wide)\b"
-        rf"|{_size('3')}(?=\s*(?:,|\band\b|\bwith\b|\bthrough\b|\bthru\b|\bat\b|\bin\b|\bon\b|$))",
+        rf"|{_size('3')}(?=\s*(?:,|\band\b|\bwith\b|\bthrough\b|\bthru\b|$))",
         "depth": rf"{q('depth')}\s*deep\b|(?:to a depth of|depth of|depth|deep)\s*{q('depth2')}",
         "through": r"(?:going\s*)?(?:all the way\s*)?(?:through|thru)\b(?:\s*(?:all|it|the "
         r"(?:plate|part|block|body|base|disc|length|middle|centre)))?",
@@ -322,6 +326,7 @@ class HoleSet:
     counterbore: tuple[float, float] | None = None
     countersink: float | None = None
     rank: int = 6
+    label = "holes"
 
     @property
     def count(self) -> int:
@@ -368,7 +373,10 @@ class HoleSet:
 def _default_hole(body: Body, r: Reading, central: bool) -> float:
     if central and body.bore is not None:
         return r.assume(f"the hole is the {body.intent}'s {body.bore:g} mm bore", body.bore)
-    size = max(2.0, round(min(body.length, body.width) / 10))
+    # a cut sheet takes the common 5 mm; a block a tenth of its width
+    size = (
+        5.0 if r.output_hint == "2d_vector" else max(2.0, round(min(body.length, body.width) / 10))
+    )
     return r.assume(f"holes of {size:g} mm diameter", size)
 
 
@@ -412,6 +420,9 @@ def _counts(head: re.Match[str], pre: str) -> tuple[int | None, tuple[int, int] 
 def _hole_size(phrase: Phrase, reading: Reading) -> tuple[float | None, int | None]:
     head = phrase.head
     pre_q = reading.mm(head, "pre_q")
+    after = phrase.got("size")
+    if after is not None and (pre_q is not None or metric_in(head.group("pre"))):
+        raise PromptNotUnderstood(f"I read two sizes for the holes in '{phrase.text(reading)}'")
     if pre_q is None and head.group("n") and head.group().lstrip().startswith(("a ", "an ")):
         pre_q = reading.mm(head, "n")
     metric_size = metric_in(head.group("pre"))
@@ -580,6 +591,10 @@ class Shaped:
     across: bool = False
     rank: int = 5
 
+    @property
+    def label(self) -> str:
+        return self.kind
+
     def summary(self) -> str:
         size = f"{self.diameter:g} mm" if self.diameter else f"{self.length:g} x {self.width:g} mm"
         return f"a {size} {self.kind}"
@@ -606,7 +621,8 @@ class Shaped:
             feature[depth_key] = depth
         if self.across:
             feature["angle"] = 90.0
-        feature["positions"] = self.placement.positions(body, reading, f"{self.kind}s", extent)
+        plural = "bosses" if self.kind == "boss" else f"{self.kind}s"
+        feature["positions"] = self.placement.positions(body, reading, plural, extent)
         return [feature]
 
 
@@ -633,6 +649,10 @@ def _shaped(kind: str, phrase: Phrase, r: Reading, round_words: str) -> Shaped:
         values.get("diameter") is not None and values.get("a") is None
     )
     count = int(head.group("n")) if head.group("n") else None
+    first = r.quantity(head, "a")
+    if first and first.is_count and not head.group("c") and head.group("noun").endswith("s"):
+        # "3 x 10 mm slots": three slots of 10 mm, not one slot 3 by 10
+        count, values["a"], values["b"] = int(first.number), values.get("b"), None
     length = values.get("length") or values.get("a")
     width = values.get("width") or values.get("b")
     depth = values.get("depth") or values.get("c")
@@ -648,6 +668,8 @@ def _shaped(kind: str, phrase: Phrase, r: Reading, round_words: str) -> Shaped:
         depth=depth,
         across=bool(along and along.group("dir") == "width"),
     )
+    if kind == "slot" and shaped.length and shaped.width and shaped.width > shaped.length:
+        shaped.length, shaped.width = shaped.width, shaped.length  # "a 10 x 30 slot"
     _complete(shaped, r)
     check_count(count or 1, f"{kind}s")
     return shaped
@@ -755,6 +777,10 @@ class EdgeTreatment:
     edges: str
     rank: int = 1
 
+    @property
+    def label(self) -> str:
+        return self.kind
+
     def summary(self) -> str:
         return f"{self.size:g} mm {self.kind}s on the {self.edges} edges"
 
@@ -828,6 +854,7 @@ class Shell:
     wall: float | None
     open_top: bool
     rank: int = 2
+    label = "shell"
 
     def summary(self) -> str:
         walls = f"{self.wall:g} mm walls" if self.wall else "walls"

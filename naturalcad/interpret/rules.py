@@ -14,6 +14,7 @@ from typing import Any
 from naturalcad.interpret.bodies import BODY_READERS, BodyReader, read_outline
 from naturalcad.interpret.body import Body
 from naturalcad.interpret.errors import (
+    TRY,
     FeatureDoesNotFit,
     OutputTypeUnsupported,
     PromptNotUnderstood,
@@ -51,6 +52,7 @@ __all__ = [
 ]
 
 
+MAX_NAMED = 6  # unread phrases a refusal names; a long paragraph would bury the point
 OUTLINE = BodyReader(re.compile(""), read_outline)
 # Read before the body, so that "four 6 mm holes" is never taken for the body's size.
 BEFORE_BODY = (read_holes, read_slots, read_pockets, read_bosses, read_fillets, read_chamfers)
@@ -140,6 +142,13 @@ def _read_body(reading: Reading, modifiers: list[Modifier]) -> Body:
         unread = reading.unread()
         if unread and modifiers:
             raise PromptPartlyUnderstood(_modifier_summary(modifiers), unread)
+        if unread:
+            quoted = ", ".join(f"'{phrase}'" for phrase in unread[:MAX_NAMED])
+            more = " and more" if len(unread) > MAX_NAMED else ""
+            raise PromptNotUnderstood(
+                f"I found no part I can build in that prompt; I could not read {quoted}{more}."
+                f" {TRY}"
+            )
         raise PromptNotUnderstood()
     _, _, noun, reader = min(found, key=lambda item: (item[0], item[1]))
     reading.take(noun)
@@ -186,7 +195,7 @@ def _modifier_features(body: Body, modifiers: list[Modifier], reading: Reading) 
     features: list[Feature] = []
     names: dict[str, int] = {}
     for modifier in sorted(modifiers, key=lambda m: m.rank):
-        kind = type(modifier).__name__.lower()
+        kind = modifier.label
         names[kind] = names.get(kind, 0) + 1
         features += modifier.features(body, reading, f"{kind}{names[kind]}")
     return features

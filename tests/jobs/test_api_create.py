@@ -31,12 +31,14 @@ def test_post_creates_a_queued_job_with_its_queue_entry_and_history(api):
     body = response.json()
     assert response["Location"] == f"/jobs/{body['id']}"
     assert body["status"] == "queued"
+    # neither asked for: "auto" until the reading decides
     assert (body["output_type"], body["mode"], body["spec"], body["error"]) == (
-        "3d_solid",
-        "part",
+        "auto",
+        "auto",
         None,
         None,
     )
+    assert body["notes"] == []
     assert body["artifacts"] == []
     assert queue_entries() == 1
     steps = [
@@ -157,3 +159,22 @@ def test_a_failing_defer_leaves_no_job(api, monkeypatch):
     assert response.status_code == 500
     assert response.json()["error"]["code"] == "internal_error"
     assert_nothing_written()
+
+
+@pytest.mark.django_db
+def test_an_output_type_and_mode_sent_are_kept(api):
+    response = post(api, {"prompt": "laser cut plate", "output_type": "3d_solid", "mode": "part"})
+    assert response.status_code == 202
+    assert (response.json()["output_type"], response.json()["mode"]) == ("3d_solid", "part")
+
+
+@pytest.mark.django_db
+def test_the_openapi_document_says_output_type_and_mode_default_to_auto(api):
+    schema = api.get("/api/schema", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    components = schema["components"]["schemas"]
+    create = components["JobCreate"]["properties"]
+    for field in ("output_type", "mode"):
+        assert create[field]["default"] == "auto"
+        assert field not in components["JobCreate"].get("required", [])
+    assert "the reading of the prompt decides" in create["output_type"]["description"]
+    assert components["Job"]["properties"]["notes"]["type"] == "array"

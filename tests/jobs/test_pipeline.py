@@ -45,6 +45,41 @@ def test_an_unreadable_prompt_fails_with_a_code_and_no_files(make_job, media_roo
     assert not media_root.exists() or not any(media_root.rglob("*.*"))
 
 
+def test_auto_becomes_the_output_type_the_reading_chose_and_the_notes_say_why(make_job):
+    job = make_job(
+        JobStatus.QUEUED,
+        prompt="laser cut plate 100 x 50 with four 6 mm corner holes",
+        output_type="auto",
+        mode="auto",
+    )
+    pipeline.run_job(str(job.id))
+    job.refresh_from_db()
+    assert job.status == JobStatus.COMPLETED, job.error_text
+    assert (job.output_type, job.mode) == ("2d_vector", "sketch")
+    assert "output type 2d_vector, read from the prompt" in job.spec_json["notes"]
+    assert {"dxf", "svg", "png"} <= {a.kind for a in job.artifacts.all()}
+
+
+def test_an_asked_output_type_is_built_even_when_the_prompt_says_otherwise(make_job):
+    prompt = "laser cut plate 100 x 50 x 3 with four 6 mm corner holes"
+    job = make_job(JobStatus.QUEUED, prompt=prompt, output_type="3d_solid", mode="part")
+    pipeline.run_job(str(job.id))
+    job.refresh_from_db()
+    assert (job.status, job.output_type) == (JobStatus.COMPLETED, "3d_solid")
+    assert {"stl", "step", "glb", "png"} <= {a.kind for a in job.artifacts.all()}
+
+
+def test_a_partly_read_prompt_fails_naming_the_unread_words_and_builds_nothing(make_job):
+    job = make_job(JobStatus.QUEUED, prompt="a 40 mm cube with a dragon engraved on top")
+    pipeline.run_job(str(job.id))
+    job.refresh_from_db()
+    assert (job.status, job.error_code) == (JobStatus.FAILED, "prompt_partly_understood")
+    assert job.error_text == (
+        "I read a 40 x 40 x 40 mm cube; I could not place 'dragon engraved on top'."
+    )
+    assert not Artifact.objects.exists()
+
+
 def test_a_geometry_error_fails_the_job(make_job, monkeypatch):
     def broken(spec):
         raise CodedError("geometry_timeout", "the build took longer than 60 s")

@@ -207,7 +207,7 @@ FLAT = [
 ]
 
 
-def built(prompt: str, output_type: str = "3d_solid"):
+def built(prompt: str, output_type: str | None = None):
     spec = validate_spec(interpret(prompt, output_type))
     return spec, build_part(spec)
 
@@ -237,7 +237,7 @@ def test_studies_from_prompts(prompt, least, most, extent):
 
 @pytest.mark.parametrize(("prompt", "measure", "extent", "output_type"), FLAT)
 def test_flat_prompts(prompt, measure, extent, output_type):
-    spec, shape = built(prompt)
+    spec, shape = built(prompt)  # no output type asked: the reading decides
     assert spec["output_type"] == output_type
     if output_type == "2d_vector":
         assert sum(face.area for face in shape.faces()) == pytest.approx(measure, rel=1e-6)
@@ -252,8 +252,8 @@ def test_a_plate_asked_for_as_2d_becomes_a_profile():
 
 
 def test_assumptions_are_listed_and_lower_the_confidence():
-    exact = interpret("a 40 mm cube")
-    assumed = interpret("a disc 50 mm diameter")
+    exact = interpret("a 40 mm cube", "3d_solid")
+    assumed = interpret("a disc 50 mm diameter", "3d_solid")
     assert exact["notes"] == [] and assumed["notes"] == ["assumed a height of 12.5 mm"]
     assert confidence(exact) > confidence(assumed)
 
@@ -275,4 +275,4 @@ def test_unreadable_prompts_are_refused_never_guessed(prompt):
 
 
 def test_an_underspecified_part_gets_a_default_and_says_so():
-    assert interpret("cube")["notes"] == ["assumed a 20 mm cube"]
+    assert interpret("cube", "3d_solid")["notes"] == ["assumed a 20 mm cube"]

@@ -3,10 +3,10 @@ from pathlib import Path
 
 from django.core.management import BaseCommand, CommandError
 
+from jobs.models import AUTO, OUTPUT_TYPE_CHOICES, Mode
 from jobs.pipeline import build_isolated, derive_spec
 from naturalcad.errors import CodedError
 from naturalcad.spec.validate import validate_spec
-from naturalcad.spec.vocabulary import OutputType
 
 
 class Command(BaseCommand):
@@ -18,9 +18,12 @@ class Command(BaseCommand):
         source.add_argument("--spec", type=Path, help="a compositional spec as JSON")
         parser.add_argument("--out", type=Path, required=True, help="folder for the files")
         parser.add_argument(
-            "--output-type", default=OutputType.SOLID.value, choices=[str(t) for t in OutputType]
+            "--output-type",
+            default=AUTO,
+            choices=[choice for choice, _ in OUTPUT_TYPE_CHOICES],
+            help="auto (default): the prompt's reading decides",
         )
-        parser.add_argument("--mode", default="part", choices=["part", "assembly", "sketch"])
+        parser.add_argument("--mode", default=Mode.AUTO.value, choices=Mode.values)
 
     def handle(self, *args, **options):
         try:
