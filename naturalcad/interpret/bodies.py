@@ -103,6 +103,9 @@ def _box_size(r: Reading, s: Sizes, intent: str) -> list[float]:
     height = height or depth
     if length is None or width is None:
         raise PromptNotUnderstood(f"I read a {intent} but not its length and width")
+    if height is None and r.output_hint == "2d_vector":
+        r.solid_note = "a thickness of 5 mm for the solid"  # a drawing needs none
+        return [length, width, 5.0]
     if height is None:
         flat = bool(_FLAT.search(intent))
         default = 5.0 if flat else min(length, width)

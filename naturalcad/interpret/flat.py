@@ -8,14 +8,9 @@ import math
 from typing import Any
 
 from naturalcad.interpret.body import Body
-from naturalcad.interpret.errors import OutputTypeUnsupported
+from naturalcad.interpret.errors import OutputTypeUnsupported, PromptPartlyUnderstood
 from naturalcad.interpret.modifiers import EdgeTreatment, HoleSet
 from naturalcad.interpret.reading import Feature, Reading
-from naturalcad.spec.vocabulary import MAX_POINTS
-
-# Segments per rounded corner of a drawn outline: 4 corners of 12 stay under MAX_POINTS,
-# and a 10 mm radius drawn so deviates from the true arc by under 0.1 mm.
-ARC_SEGMENTS = 12
 
 
 def flat_features(body: Body, modifiers: list[Any], reading: Reading) -> list[Feature]:
@@ -26,8 +21,11 @@ def flat_features(body: Body, modifiers: list[Any], reading: Reading) -> list[Fe
     for modifier in modifiers:
         if isinstance(modifier, HoleSet):
             _add_holes(outline, modifier, body, reading)
+        elif isinstance(modifier, EdgeTreatment) and modifier.kind == "fillet":
+            # a flat outline has no arcs but its holes' yet: segments would only look round
+            raise PromptPartlyUnderstood(f"{body.summary} as a flat outline", [modifier.phrase])
         elif isinstance(modifier, EdgeTreatment) and modifier.edges in ("vertical", "all"):
-            _round_corners(outline, modifier, body)
+            _chamfer_corners(outline, modifier)
         else:
             raise OutputTypeUnsupported(
                 f"{modifier.summary()} cannot be drawn in a flat 2d_vector outline"
@@ -48,26 +46,18 @@ def _add_holes(outline: Feature, holes: HoleSet, body: Body, reading: Reading) -
     outline["hole_diameter"] = feature["diameter"]
 
 
-def _round_corners(outline: Feature, edge: EdgeTreatment, body: Body) -> None:
+def _chamfer_corners(outline: Feature, edge: EdgeTreatment) -> None:
     if outline.get("shape") != "rect":
         raise OutputTypeUnsupported(f"{edge.summary()} can be drawn on a rectangle only")
     length, width, size = outline["length"], outline["width"], edge.size
     if size * 2 >= min(length, width):
         raise OutputTypeUnsupported(f"{size:g} mm corners do not fit a {length:g} x {width:g}")
     points: list[list[float]] = []
-    corners = ((1, 1, 0), (-1, 1, 90), (-1, -1, 180), (1, -1, 270))
-    for sx, sy, start in corners:
+    for sx, sy, start in ((1, 1, 0), (-1, 1, 90), (-1, -1, 180), (1, -1, 270)):
         cx, cy = sx * (length / 2 - size), sy * (width / 2 - size)
-        if edge.kind == "chamfer":
-            a, b = math.radians(start), math.radians(start + 90)
-            steps = [(math.cos(a), math.sin(a)), (math.cos(b), math.sin(b))]
-            points += [[round(cx + size * c, 4), round(cy + size * s, 4)] for c, s in steps]
-            continue
-        for k in range(ARC_SEGMENTS + 1):
-            angle = math.radians(start + 90 * k / ARC_SEGMENTS)
+        for angle in (math.radians(start), math.radians(start + 90)):
             points.append(
                 [round(cx + size * math.cos(angle), 4), round(cy + size * math.sin(angle), 4)]
             )
-    assert len(points) <= MAX_POINTS
     outline.update(shape="points", points=points)
     del outline["length"], outline["width"]

@@ -754,7 +754,7 @@ FILLET_HEAD = re.compile(
     + rf"(?:(?P<pre>{MEASURE})\s*(?:radius\s*)?|{q('pre3')}\s*radius\s*"
     + rf"|(?:radius|r)\s*{q('pre2')}\s*)?"
     + rf"(?:{_WHICH}\s+)?"
-    + r"(?P<noun>fillets?|filleted|fillet|rounded|round(?=\s+(?:all\s+|the\s+|off\s+)?"
+    + r"(?P<noun>filleted|fillets?|rounded|round(?=\s+(?:all\s+|the\s+|off\s+)?"
     r"(?:edges?|corners?))|radiused|radii|radius(?=\s+(?:on|to)\s))"
     r"(?:\s*off)?(?:\s*(?P<corners>corners?|edges?))?)"
 )
@@ -765,7 +765,7 @@ CHAMFER_HEAD = re.compile(
     + r"|(?:(?:a|an)\s+)?"
     + rf"(?:(?P<pre>{MEASURE})\s*(?:x\s*45\s*(?:deg(?:rees?)?)?\s*)?)?"
     + rf"(?:{_WHICH}\s+)?"
-    + r"(?P<noun>chamfers?|chamfered|bevels?|bevelled|beveled)"
+    + r"(?P<noun>chamfered|chamfers?|bevelled|beveled|bevels?)\b"
     + r"(?:\s*(?P<corners>corners?|edges?))?)"
 )
 
@@ -775,6 +775,7 @@ class EdgeTreatment:
     kind: str  # fillet or chamfer
     size: float
     edges: str
+    phrase: str
     rank: int = 1
 
     @property
@@ -829,7 +830,7 @@ def _edge(kind: str, phrase: Phrase, r: Reading) -> EdgeTreatment:
     edges = _EDGE_NAMES.get(which or "", "vertical" if corners else "all")
     if size is None:
         size = r.assume(f"{kind}s of 2 mm", 2.0)
-    return EdgeTreatment(kind=kind, size=size, edges=edges)
+    return EdgeTreatment(kind=kind, size=size, edges=edges, phrase=text.strip())
 
 
 read_fillets = _edge_reader("fillet", FILLET_HEAD)

@@ -52,6 +52,7 @@ class Reading:
     unit_written: bool = False
     output_hint: str | None = None  # what the prompt's words make the output (laser cut...)
     modifiers: list[Any] = field(default_factory=list)  # read before the body
+    solid_note: str | None = None  # what a drawing assumed, should it be built as a solid
     claimed: bytearray = field(default_factory=bytearray)
     notes: list[str] = field(default_factory=list)
     tokens: list[Token] = field(default_factory=list)

@@ -85,8 +85,9 @@ def interpret(
         modifiers += body.implies(body, modifiers, reading)
     _check_ledger(reading, body, modifiers)
     chosen = _output_type(body, reading.output_hint, output_type, reading)
-    if chosen in ("3d_solid", "surface") and body.solid_note:
-        reading.assume(body.solid_note, 0.0)
+    solid_note = body.solid_note or reading.solid_note
+    if chosen in ("3d_solid", "surface") and solid_note:
+        reading.assume(solid_note, 0.0)
     if chosen == "2d_vector":
         features = flat_features(body, modifiers, reading)
     elif chosen == "1d_path" or body.output_type == "1d_path":

@@ -158,7 +158,7 @@ def test_a_size_out_of_range_is_refused_without_asking_the_model(model):
 @pytest.mark.django_db
 def test_a_model_answer_that_switches_the_asked_output_type_is_not_used(model):
     model.answer(ok(CUBE))  # a 3d_solid
-    key = inference.prompt_key(WIDGET, "2d_vector", "auto")
+    key = prompt_key(WIDGET, "2d_vector", "auto")
     with pytest.raises(CodedError) as caught:
         inference.choose_spec(inference.Request(WIDGET, "2d_vector", "auto", key=key))
     assert caught.value.code == "prompt_not_understood"
@@ -167,7 +167,7 @@ def test_a_model_answer_that_switches_the_asked_output_type_is_not_used(model):
 
 @pytest.mark.django_db
 def test_auto_lets_the_reading_choose_the_output_type_and_say_so():
-    key = inference.prompt_key("laser cut plate", "auto", "auto")
+    key = prompt_key("laser cut plate", "auto", "auto")
     request = inference.Request("laser cut plate 100 x 50 with 4 corner holes", "auto", "auto")
     request.key = key
     spec, _ = inference.choose_spec(request)
