@@ -90,7 +90,7 @@ def _corners(p: Placement, body: Body, r: Reading, what: str, size: float) -> Po
     if body.footprint != "rect":
         raise FeatureDoesNotFit(f"a {body.intent} has no corners for {what}")
     offset = p.offset or r.assume(
-        f"{what} {max(size, min(body.length, body.width) / 10):g} mm in from the edges",
+        f"{what} {max(size, min(body.length, body.width) / 10):g} mm from the edges",
         max(size, min(body.length, body.width) / 10),
     )
     dx, dy = body.length / 2 - offset, body.width / 2 - offset

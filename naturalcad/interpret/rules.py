@@ -198,7 +198,8 @@ def _modifier_features(body: Body, modifiers: list[Modifier], reading: Reading) 
     for modifier in sorted(modifiers, key=lambda m: m.rank):
         kind = modifier.label
         names[kind] = names.get(kind, 0) + 1
-        features += modifier.features(body, reading, f"{kind}{names[kind]}")
+        name = kind if names[kind] == 1 else f"{kind}{names[kind]}"  # "holes", "holes2"
+        features += modifier.features(body, reading, name)
     return features
 
 
