@@ -336,6 +336,11 @@ def read_pyramid(r: Reading, s: Sizes, noun: re.Match[str]) -> Body:
 
 def read_hex(r: Reading, s: Sizes, noun: re.Match[str]) -> Body:
     intent = _intent(noun)
+    said_round = s.role_given("diameter", "radius") or re.search(r"\bround\b", r.masked())
+    if not re.search(r"hex|nut", intent) and said_round:
+        return read_cylinder(r, s, noun)  # "a standoff, 6 mm round": a round one
+    if not re.search(r"hex|nut", intent):
+        r.note(f"a {intent} with no shape said is read as a hexagonal one")
     size = metric_in(noun.group()) or _free_metric(r)
     across = s.role("across", "diameter", "width")
     iso = METRIC.get(size or 0)

@@ -412,9 +412,15 @@ def _counts(head: re.Match[str], pre: str) -> tuple[int | None, tuple[int, int] 
     n, m = head.group("n"), head.group("m")
     if n and m:
         return None, (int(n), int(m))
-    if n and head.group().lstrip().startswith(("a ", "an ")):
+    if n and _sized_single(head):
         return 1, None  # "a 10 hole": a size without its unit, handled as the size
     return (int(n), None) if n else (1 if head.group("noun") == "hole" else None, None)
+
+
+def _sized_single(head: re.Match[str]) -> bool:
+    """`a 10 hole`: one hole, and the number is its size."""
+    single = head.group("noun") == "hole" and not head.group("m")
+    return single and head.group().lstrip().startswith(("a ", "an "))
 
 
 def _hole_size(phrase: Phrase, reading: Reading) -> tuple[float | None, int | None]:
@@ -423,7 +429,7 @@ def _hole_size(phrase: Phrase, reading: Reading) -> tuple[float | None, int | No
     after = phrase.got("size")
     if after is not None and (pre_q is not None or metric_in(head.group("pre"))):
         raise PromptNotUnderstood(f"I read two sizes for the holes in '{phrase.text(reading)}'")
-    if pre_q is None and head.group("n") and head.group().lstrip().startswith(("a ", "an ")):
+    if pre_q is None and head.group("n") and _sized_single(head):
         pre_q = reading.mm(head, "n")
     metric_size = metric_in(head.group("pre"))
     after = phrase.got("size")
@@ -649,8 +655,9 @@ def _shaped(kind: str, phrase: Phrase, r: Reading, round_words: str) -> Shaped:
         values.get("diameter") is not None and values.get("a") is None
     )
     count = int(head.group("n")) if head.group("n") else None
-    first = r.quantity(head, "a")
-    if first and first.is_count and not head.group("c") and head.group("noun").endswith("s"):
+    first, second = r.quantity(head, "a"), r.quantity(head, "b")
+    plural = head.group("noun").endswith("s") and count is None and not head.group("c")
+    if plural and first and second and first.is_count and second.unit:
         # "3 x 10 mm slots": three slots of 10 mm, not one slot 3 by 10
         count, values["a"], values["b"] = int(first.number), values.get("b"), None
     length = values.get("length") or values.get("a")
