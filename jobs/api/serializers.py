@@ -10,7 +10,6 @@ from rest_framework import serializers
 from artifacts.models import Artifact
 from artifacts.storage import download_url
 from jobs.models import AUTO, OUTPUT_TYPE_CHOICES, Job, JobStatus, Mode, Rating
-from naturalcad.spec.vocabulary import OutputType
 
 
 class PromptField(serializers.CharField):
