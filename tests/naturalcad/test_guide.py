@@ -5,6 +5,7 @@ import json
 import math
 import re
 
+import jsonschema
 import pytest
 
 from naturalcad.interpret import guide, hf
@@ -77,6 +78,7 @@ def test_every_attribute_in_the_schema_is_described_and_each_branch_names_its_ty
         assert SPEC_SCHEMA["properties"][key]["description"] == SPEC_KEYS[key]
     text = json.dumps(SPEC_SCHEMA)
     assert '"if"' not in text and '"allOf"' not in text
+    jsonschema.Draft202012Validator.check_schema(SPEC_SCHEMA)
 
 
 # Volumes by formula, keyed by the start of each worked example's description.
