@@ -8,8 +8,9 @@ Knows nothing of Django: the caller passes a `Provider` built from settings.
 import json
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx
 
@@ -54,13 +55,13 @@ class Provider:
     max_retries: int = 2
     max_repairs: int = 2
     max_wait: float = 30.0  # the longest Retry-After we honour
-    sleep: object = time.sleep
+    sleep: Callable[[float], None] = time.sleep
 
 
 @dataclass
 class Answer:
-    spec: dict
-    usage: dict = field(default_factory=dict)
+    spec: dict[str, Any]
+    usage: dict[str, int] = field(default_factory=dict)
     requests: int = 0
     repairs: int = 0
 
@@ -156,14 +157,14 @@ def ask_model(provider: Provider, prompt: str, output_type: str, mode: str) -> A
     raise failure
 
 
-def _parse(content: str) -> dict:
+def _parse(content: str) -> dict[str, Any]:
     data = json.loads(content, parse_constant=_refuse_constant)
     if not isinstance(data, dict):
         raise ValueError("the answer must be a JSON object")
     return data
 
 
-def _refuse_constant(name: str):
+def _refuse_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not valid JSON")
 
 
@@ -176,12 +177,14 @@ def _repair_request(problem: Exception) -> str:
     )
 
 
-def _add_usage(total: dict, usage: dict) -> None:
+def _add_usage(total: dict[str, int], usage: dict[str, Any]) -> None:
     for key in ("prompt_tokens", "completion_tokens", "total_tokens"):
         total[key] = total.get(key, 0) + int(usage.get(key, 0) or 0)
 
 
-def _complete(provider: Provider, messages: list, answer: Answer) -> tuple[str, dict]:
+def _complete(
+    provider: Provider, messages: list[dict[str, str]], answer: Answer
+) -> tuple[str, dict[str, Any]]:
     body = {
         "model": provider.model,
         "messages": messages,
@@ -216,9 +219,10 @@ def _retry_after(response: httpx.Response) -> float | None:
         return None
 
 
-def _content(response: httpx.Response) -> tuple[str, dict]:
+def _content(response: httpx.Response) -> tuple[str, dict[str, Any]]:
     try:
         data = response.json()
-        return data["choices"][0]["message"]["content"] or "", data.get("usage") or {}
+        content = data["choices"][0]["message"]["content"] or ""
+        return str(content), data.get("usage") or {}
     except (ValueError, KeyError, IndexError, TypeError):
         return "", {}

@@ -5,6 +5,7 @@ every `dimensions` reference replaced by its value, every reference checked.
 """
 
 import math
+from typing import Any
 
 from naturalcad.errors import CodedError
 from naturalcad.spec import schema
@@ -20,7 +21,8 @@ from naturalcad.spec.vocabulary import (
 
 # Attributes that become required by the value of another, or by the presence of another:
 # (feature type, shape or path, or "with <attribute>") -> needed.
-_NEEDS = {
+Spec = dict[str, Any]
+_NEEDS: dict[tuple[str, str | None], list[tuple[str, ...]]] = {
     ("tube", None): [("inner_diameter", "wall")],
     ("sweep", "line"): [("path_length",)],
     ("sweep", "arc"): [("path_radius",)],
@@ -37,7 +39,7 @@ _NEEDS = {
 _LEAST = {"size": MIN_SIZE_MM, "size0": 0.0, "length": -MAX_SIZE_MM}
 
 
-def validate_spec(spec) -> dict:
+def validate_spec(spec: Any) -> Spec:
     """Return the spec resolved to millimetres, or raise a CodedError whose `path` is the
     JSON path of the offending value."""
     _check_finite(spec, "$")
@@ -51,7 +53,7 @@ def validate_spec(spec) -> dict:
     return _resolve(spec)
 
 
-def _check_finite(value, path: str) -> None:
+def _check_finite(value: Any, path: str) -> None:
     if isinstance(value, float) and not math.isfinite(value):
         raise CodedError("spec_invalid", "numbers must be finite", path)
     if isinstance(value, dict):
@@ -63,13 +65,13 @@ def _check_finite(value, path: str) -> None:
 
 
 class _Resolver:
-    def __init__(self, spec: dict):
+    def __init__(self, spec: Spec):
         self.scale = schema.UNIT_TO_MM[spec["units"]]
         self.dimensions = spec.get("dimensions", {})
         self.seen: set[str] = set()
         self.instances: dict[str, int] = {}
 
-    def feature(self, feature: dict, path: str) -> dict:
+    def feature(self, feature: Spec, path: str) -> Spec:
         if feature["name"] in self.seen:
             raise CodedError("duplicate_name", f"'{feature['name']}' is used twice", f"{path}.name")
         _check_needs(feature, path)
@@ -84,7 +86,7 @@ class _Resolver:
         self.seen.add(feature["name"])
         return resolved
 
-    def _count_instances(self, f: dict, path: str) -> None:
+    def _count_instances(self, f: Spec, path: str) -> None:
         """Copies this feature makes; a pattern multiplies the copies of what it repeats."""
         kind = f["feature_type"]
         copies = len(f.get("positions") or [0]) if kind != "profile" else 1
@@ -98,7 +100,7 @@ class _Resolver:
             )
         self.instances[f["name"]] = copies
 
-    def value(self, kind: str, value, path: str):
+    def value(self, kind: str, value: Any, path: str) -> Any:
         if kind in LENGTH_KINDS:
             return self.length(value, path, least=_LEAST[kind])
         if kind in ("point2", "point3"):
@@ -109,7 +111,7 @@ class _Resolver:
             raise CodedError("dangling_reference", f"no earlier feature named '{value}'", path)
         return value
 
-    def length(self, value, path: str, least: float) -> float:
+    def length(self, value: Any, path: str, least: float) -> float:
         if isinstance(value, str):
             if value not in self.dimensions:
                 raise CodedError("dangling_reference", f"no dimension named '{value}'", path)
@@ -122,7 +124,7 @@ class _Resolver:
         return mm
 
 
-def _check_needs(feature: dict, path: str) -> None:
+def _check_needs(feature: Spec, path: str) -> None:
     kind, shape = feature["feature_type"], feature.get("shape") or feature.get("path")
     conditions = [None, shape, *(f"with {key}" for key in feature)]
     for options in [need for c in conditions for need in _NEEDS.get((kind, c), [])]:
@@ -136,7 +138,7 @@ def _check_needs(feature: dict, path: str) -> None:
             )
 
 
-def _resolve(spec: dict) -> dict:
+def _resolve(spec: Spec) -> Spec:
     resolver = _Resolver(spec)
     features = [
         resolver.feature(feature, f"$.geometry.features[{index}]")
