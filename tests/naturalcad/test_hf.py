@@ -151,3 +151,11 @@ def test_a_model_that_cannot_make_the_part_says_so_and_nothing_is_repaired(fake_
         hf.ask_model(provider, "write me a poem", "3d_solid", "part")
     assert isinstance(caught.value, hf.ModelDeclined)
     assert len(fake_hf.requests) == 1
+
+
+def test_content_that_is_not_text_is_repaired_not_a_crash(fake_hf, provider):
+    from tests.fake_hf import completion
+
+    fake_hf.answer((200, {}, completion(["not", "text"]), 0.0), ok(CUBE))
+    answer = hf.ask_model(provider, "a 40 mm cube", "3d_solid", "part")
+    assert answer.repairs == 1
