@@ -158,10 +158,19 @@ def ask_model(provider: Provider, prompt: str, output_type: str, mode: str) -> A
 
 
 def _parse(content: str) -> dict[str, Any]:
-    data = json.loads(content, parse_constant=_refuse_constant)
+    data = json.loads(_unfenced(content), parse_constant=_refuse_constant)
     if not isinstance(data, dict):
         raise ValueError("the answer must be a JSON object")
     return data
+
+
+def _unfenced(content: str) -> str:
+    """The JSON inside a markdown code fence, which models add although told not to: taking it
+    out saves a repair call. Anything else is left for the parser to judge."""
+    text = content.strip()
+    if text.startswith("```") and text.endswith("```") and "\n" in text:
+        return text[text.index("\n") + 1 : -3]
+    return content
 
 
 def _refuse_constant(name: str) -> NoReturn:

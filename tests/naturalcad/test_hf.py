@@ -1,5 +1,7 @@
 """The Hugging Face client against a real HTTP server speaking the chat-completions format."""
 
+import json
+
 import pytest
 
 from naturalcad.interpret import hf
@@ -159,3 +161,9 @@ def test_content_that_is_not_text_is_repaired_not_a_crash(fake_hf, provider):
     fake_hf.answer((200, {}, completion(["not", "text"]), 0.0), ok(CUBE))
     answer = hf.ask_model(provider, "a 40 mm cube", "3d_solid", "part")
     assert answer.repairs == 1
+
+
+def test_an_answer_in_a_code_fence_is_read_without_a_repair(fake_hf, provider):
+    fake_hf.answer(ok(f"```json\n{json.dumps(CUBE)}\n```"))
+    answer = hf.ask_model(provider, "a 40 mm cube", "3d_solid", "part")
+    assert (answer.repairs, len(fake_hf.requests)) == (0, 1)
