@@ -134,24 +134,37 @@ def _through(shape: Any, origin: bd.Vector, direction: bd.Vector) -> bool:
     return not crossing.More()
 
 
+def _circle_of(wire: Any) -> Any:
+    """The wire's first edge when the wire is one circle (the kernel may split a circle into
+    arcs of the same centre and radius), else None."""
+    edges = wire.edges()
+    if not all(edge.geom_type == bd.GeomType.CIRCLE for edge in edges):
+        return None
+    first = edges[0]
+    same = all(
+        abs(edge.radius - first.radius) < 1e-6
+        and (edge.arc_center - first.arc_center).length < 1e-6
+        for edge in edges
+    )
+    return first if same else None
+
+
 def _flat(shape: Any) -> dict[str, Any]:
     faces = shape.faces()
     holes, cutouts, arcs = [], 0, []
     for face in faces:
         for wire in face.inner_wires():
-            edges = wire.edges()
-            if len(edges) == 1 and edges[0].geom_type == bd.GeomType.CIRCLE:
-                circle = edges[0]
-                axis = bd.Vector(0, 0, 1)
-                holes.append(
-                    {
-                        "diameter": round(2 * circle.radius, _DECIMALS),
-                        "through": True,
-                        **_placement(shape.bounding_box(), circle.arc_center, axis),
-                    }
-                )
-            else:
+            circle = _circle_of(wire)
+            if circle is None:
                 cutouts += 1
+                continue
+            holes.append(
+                {
+                    "diameter": round(2 * circle.radius, _DECIMALS),
+                    "through": True,
+                    **_placement(shape.bounding_box(), circle.arc_center, bd.Vector(0, 0, 1)),
+                }
+            )
         for edge in face.outer_wire().edges():
             if edge.geom_type == bd.GeomType.CIRCLE and not edge.is_closed:
                 arcs.append(round(edge.radius, _DECIMALS))

@@ -55,3 +55,18 @@ def test_a_flat_outline_measures_its_area_holes_and_corners():
     ]
     assert figures["cutouts"] == 1
     assert figures["rounds"] == [5.0] * 4
+
+
+def test_a_circle_the_kernel_split_in_two_arcs_is_still_one_hole():
+    halves = bd.Wire(
+        [
+            bd.CenterArc((0, 0), 5, 0, 180),
+            bd.CenterArc((0, 0), 5, 180, 180),
+        ]
+    )
+    face = bd.Face(bd.Rectangle(40, 40).face().outer_wire(), [halves])
+    assert len(face.inner_wires()[0].edges()) == 2
+    figures = measure(bd.Compound(children=[face]), "2d_vector")
+    assert [hole["diameter"] for hole in figures["holes"]] == [10.0]
+    assert figures["cutouts"] == 0
+    assert figures["area"] == pytest.approx(1600 - 25 * math.pi)
