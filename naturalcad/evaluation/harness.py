@@ -49,6 +49,7 @@ class Reading:
     usage: Json = field(default_factory=dict)
     repairs: int = 0
     seconds: float = 0.0
+    sent: dict[str, int] = field(default_factory=dict)  # estimated tokens of the first request
 
 
 @dataclass
@@ -246,7 +247,14 @@ def summary(results: list[Result], usd_per_million_tokens: float) -> dict[str, A
         "estimated_cost_usd": round(
             tokens.get("total_tokens", 0) * usd_per_million_tokens / 1e6, 6
         ),
+        "sent_tokens_per_first_request": _mean_parts([r.reading.sent for r in results]),
     }
+
+
+def _mean_parts(counts: list[dict[str, int]]) -> dict[str, int]:
+    counts = [c for c in counts if c]
+    keys = {key for c in counts for key in c}
+    return {key: round(sum(c.get(key, 0) for c in counts) / len(counts)) for key in sorted(keys)}
 
 
 def report_lines(
@@ -284,4 +292,8 @@ def report_lines(
         f"{figures['completion_tokens']} completion); "
         f"estimated cost ${figures['estimated_cost_usd']}"
     )
+    sent = figures["sent_tokens_per_first_request"]
+    if sent:
+        parts = ", ".join(f"{part} {n}" for part, n in sent.items() if part != "total")
+        lines.append(f"sent per first request (estimated, mean): {sent['total']} tokens ({parts})")
     return lines

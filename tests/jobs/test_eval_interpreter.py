@@ -125,6 +125,10 @@ def test_recorded_answers_are_judged_right_wrong_and_invalid(model, tmp_path):
     assert figures["answers_repaired"] == 2
     assert figures["total_tokens"] == 8 * 1200  # eight requests, as the usage blocks said
     assert figures["estimated_cost_usd"] == pytest.approx(8 * 1200 * 2.0 / 1e6)
+    sent = figures["sent_tokens_per_first_request"]
+    parts = sent["system"] + sent["response_format"] + sent["user"]
+    assert sent["total"] == pytest.approx(parts, abs=2)  # means of each part, rounded
+    assert sent["user"] > 0
     assert len(model.requests) == 8
     assert failure == "2 prompts were built silently wrong"  # the exit status gates
 

@@ -102,8 +102,16 @@ def _model_reader() -> Callable[[Json], harness.Reading]:
         raise CommandError("--path model needs HF_TOKEN (and HF_BASE_URL, HF_MODEL) set")
 
     def read(entry: Json) -> harness.Reading:
+        output_type, mode = _output_type(entry), _mode()
+        reading = _ask(entry["prompt"], output_type, mode)
+        # what the first request of each prompt carries, estimated as the command that prints
+        # the tokens per call estimates it (the usage blocks add the repairs and the answers)
+        reading.sent = hf.payload_tokens(entry["prompt"], output_type, mode, provider.tgi_grammar)
+        return reading
+
+    def _ask(prompt: str, output_type: str, mode: str) -> harness.Reading:
         try:
-            answer = hf.ask_model(provider, entry["prompt"], _output_type(entry), _mode())
+            answer = hf.ask_model(provider, prompt, output_type, mode)
         except hf.ProviderUnavailable as exc:
             return harness.Reading(code="provider_unavailable", message=str(exc), unavailable=True)
         except hf.ModelDeclined as exc:  # "not a part I can make": a refusal, not an invalid answer
@@ -114,8 +122,7 @@ def _model_reader() -> Callable[[Json], harness.Reading]:
             return harness.Reading(
                 code=exc.code,
                 message=str(exc),
-                # a model that declines a prompt (its own code) refused it: no invalid answer
-                invalid=exc.code == hf.ModelAnswerInvalid.code,
+                invalid=True,
                 usage=spent.usage,
                 repairs=spent.repairs,
             )
