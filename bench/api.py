@@ -1,111 +1,269 @@
-"""POST /jobs throughput and latency with the rate limiter on and off, in one run.
+"""POST /jobs and GET /jobs/{id} against a bare Django + DRF service, in one run.
 
+    apt-get install -y wrk      (once)
     python -m naturalcad.stack exec -- python bench/api.py     (or: make bench)
 
-Each configuration runs twice, interleaved (on, off, on, off), against a real gunicorn with
-two processes on the same Postgres; limits are set high enough that every request is
-accepted, so both sides do the same work except for counting. Target: cost <= 1.2.
+Both services run under the same gunicorn settings (2 processes x 4 threads) on the same
+Postgres, started by this run; `wrk -t2 -c16` drives each in turn, interleaved, so machine
+noise affects both alike. The bare service's POST validates a prompt and inserts one row, its
+GET reads one row by key: the ceiling any Django + DRF endpoint on this machine can reach.
+
+Load shapes: one client (one IP, one session: every request contends for one client's
+limits and cap), and 1,000 clients (a `space` key forwarding 1,000 end-user addresses).
+Table states: empty, and 10,000 finished plus 1,000 queued jobs. Limits are set high enough
+that every request is accepted, so the API does all of its work on each. Targets: POST >= 50 %
+of the bare insert with 1,000 clients (p99 <= 50 ms), >= 35 % with one client, within 20 %
+with the big tables; GET >= 60 % of the bare GET.
 """
 
 import os
-import socket
-import statistics
+import re
 import subprocess
 import sys
-import time
-from concurrent.futures import ThreadPoolExecutor
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from naturalcad.stack import API_COMMAND, wait_until_up
-
 ROOT = Path(__file__).resolve().parent.parent
-REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))
-CONCURRENCY = 8
+sys.path.insert(0, str(ROOT))
+ENV = {
+    "DJANGO_SETTINGS_MODULE": "naturalcad.settings",
+    "DEBUG": "false",  # as deployed: DEBUG keeps every query in memory
+    "SECRET_KEY": "bench-only-not-a-secret",
+    "SECURE_SSL_REDIRECT": "false",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    "MEDIA_ROOT": tempfile.mkdtemp(prefix="naturalcad-bench-"),
+    "WEB_CONCURRENCY": "2",
+    "WEB_THREADS": "4",
+    "RATE_LIMIT_ANONYMOUS": "100000000/d",
+    "RATE_LIMIT_SESSION": "100000000/d",
+    "RATE_LIMIT_SPACE": "100000000/d",
+    "RATE_LIMIT_SPACE_USER": "100000000/d",
+    "MAX_UNFINISHED_PER_CLIENT": "100000000",
+    "MAX_QUEUE_DEPTH": "100000000",
+}
+os.environ.update(ENV)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client as TestClient  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from artifacts.models import CONTENT_TYPES, Artifact  # noqa: E402
+from jobs.access import issue_api_key  # noqa: E402
+from jobs.models import Job, JobStatus, Tier  # noqa: E402
+from jobs.queue import BUILD_QUEUE, BUILD_TASK  # noqa: E402
+from naturalcad.stack import API_COMMAND, wait_until_up  # noqa: E402
+from tests.test_stack import free_port  # noqa: E402
+
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CONNECTIONS = 16
+CLIENTS = 1000
+FINISHED, QUEUED = 10_000, 1_000
+BODY = '{"prompt": "a 40 mm cube", "session_id": "bench"}'
+BARE_COMMAND = [*API_COMMAND[:-1], "bench.bare.wsgi"]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+@dataclass
+class Run:
+    rps: float
+    p50: float  # ms
+    p99: float  # ms
+    failed: int
+
+    def __str__(self) -> str:
+        bad = f", {self.failed} FAILED" if self.failed else ""
+        return f"{self.rps:7.0f} req/s  p50 {self.p50:6.1f} ms  p99 {self.p99:6.1f} ms{bad}"
 
 
-def start_api(limiter: bool) -> tuple[subprocess.Popen, str]:
+def lua(method: str, body: str, headers: dict[str, str], forwarded: bool) -> str:
+    """A wrk script; with `forwarded`, each request speaks for one of CLIENTS addresses."""
+    lines = [f'wrk.method = "{method}"', f"wrk.body = [[{body}]]"]
+    lines += [f'wrk.headers["{k}"] = "{v}"' for k, v in headers.items()]
+    if forwarded:
+        lines += [
+            "local n = 0",
+            "request = function()",
+            f"  n = (n + 7919) % {CLIENTS}",
+            '  wrk.headers["X-End-User-IP"] = "10.1." .. math.floor(n / 256) .. "." .. (n % 256)',
+            "  return wrk.format()",
+            "end",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def wrk(url: str, script: str) -> Run:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as file:
+        file.write(script)
+        file.flush()
+        command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "-s"]
+        out = subprocess.run(
+            [*command, file.name, url], capture_output=True, text=True, check=True
+        ).stdout
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return Run(
+        rps=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        p50=_ms(re.search(r"50%\s+([\d.]+\w+)", out).group(1)),
+        p99=_ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1)),
+        failed=(int(failed.group(1)) if failed else 0)
+        + (sum(map(int, errors.groups())) if errors else 0),
+    )
+
+
+def _ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def start(command: list[str], health: str) -> subprocess.Popen:
     port = free_port()
-    env = os.environ | {
-        "DEBUG": "true",
-        "PORT": str(port),
-        "WEB_CONCURRENCY": "2",
-        "RATELIMIT_ENABLE": str(limiter).lower(),
-        "RATE_LIMIT_ANONYMOUS": "100000000/d",
-        "RATE_LIMIT_SESSION": "100000000/d",
-        "MAX_UNFINISHED_PER_CLIENT": "100000000",
-        "MAX_QUEUE_DEPTH": "100000000",
-    }
-    command = [*API_COMMAND, "--access-logfile", "/dev/null"]
+    env = os.environ | {"PORT": str(port)}
     server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    wait_until_up(f"{url}/health")
-    return server, url
+    server.base_url = f"http://127.0.0.1:{port}"
+    wait_until_up(server.base_url + health, process=server)
+    return server
 
 
-def load(url: str) -> dict:
-    client = httpx.Client(timeout=30)
-    body = {"prompt": "a 40 mm cube", "session_id": "bench"}
+def reset(big: bool) -> None:
+    """Empty tables, or FINISHED completed and QUEUED queued jobs (with their queue rows)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE jobs_job, audit_auditevent, artifacts_artifact, procrastinate_jobs,"
+            " rate_limits, bench_bare_row CASCADE"
+        )
+    if big:
+        jobs = [
+            Job(
+                prompt=f"a {i % 90 + 10} mm cube",
+                normalized_prompt=f"a {i % 90 + 10} mm cube",
+                status=JobStatus.COMPLETED if i < FINISHED else JobStatus.QUEUED,
+                ip_hash=f"{i % CLIENTS:064x}",
+            )
+            for i in range(FINISHED + QUEUED)
+        ]
+        Job.objects.bulk_create(jobs, batch_size=2000)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO procrastinate_jobs (queue_name, task_name, args)"
+                " SELECT %s, %s, jsonb_build_object('job_id', id::text)"
+                " FROM jobs_job WHERE status = 'queued'",
+                [BUILD_QUEUE, BUILD_TASK],
+            )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
-    def one(_):
-        start = time.perf_counter()
-        response = client.post(f"{url}/jobs", json=body)
-        assert response.status_code == 202, response.text
-        return time.perf_counter() - start
 
-    start = time.perf_counter()
-    with ThreadPoolExecutor(CONCURRENCY) as pool:
-        latencies = sorted(pool.map(one, range(REQUESTS)))
-    elapsed = time.perf_counter() - start
-    return {
-        "rps": REQUESTS / elapsed,
-        "p50": latencies[len(latencies) // 2],
-        "p99": latencies[int(len(latencies) * 0.99) - 1],
-    }
+def completed_job() -> Job:
+    """A completed job with its four files: what a client reads when its part is ready."""
+    job = Job.objects.create(
+        prompt="a 40 mm cube", normalized_prompt="a 40 mm cube", status=JobStatus.COMPLETED
+    )
+    Artifact.objects.bulk_create(
+        Artifact(
+            job=job,
+            kind=kind,
+            storage_key=f"bench/{kind}",
+            size_bytes=1000,
+            sha256="0" * 64,
+            content_type=CONTENT_TYPES[kind],
+            expires_at="2999-01-01T00:00:00Z",
+        )
+        for kind in ("stl", "step", "glb", "png")
+    )
+    return job
 
 
-def run(limiter: bool) -> dict:
-    server, url = start_api(limiter)
-    try:
-        load(url)  # warm-up: connections, imports
-        return load(url)
-    finally:
-        server.terminate()
-        server.wait()
+def statements(space_key: str) -> tuple[int, int]:
+    """Statements one POST /jobs (forwarded client) and one GET /jobs/{id} send."""
+    client = TestClient()
+    headers = {"Authorization": f"Bearer {space_key}", "X-End-User-IP": "10.9.9.9"}
+    with CaptureQueriesContext(connection) as posting:
+        response = client.post("/jobs", BODY, content_type="application/json", headers=headers)
+    assert response.status_code == 202, response.content
+    job = completed_job()
+    with CaptureQueriesContext(connection) as getting:
+        assert client.get(f"/jobs/{job.id}").status_code == 200
+    return len(posting), len(getting)
+
+
+def ratio(ours: Run, bare: Run) -> str:
+    return f"{ours.rps / bare.rps:5.0%}"
 
 
 def main() -> None:
+    load = os.getloadavg()[0]
+    call_command("migrate", verbosity=0)
     subprocess.run(
-        [sys.executable, "manage.py", "migrate", "-v0"],
+        [sys.executable, "manage.py", "migrate", "--run-syncdb", "-v0"],
         cwd=ROOT,
+        env=os.environ | {"DJANGO_SETTINGS_MODULE": "bench.bare.settings"},
         check=True,
-        env=os.environ | {"DEBUG": "true"},
     )
-    results = {True: [], False: []}
-    for limiter in (True, False, True, False):
-        results[limiter].append(run(limiter))
-    on, off = (
-        {k: statistics.median(r[k] for r in results[flag]) for k in ("rps", "p50", "p99")}
-        for flag in (True, False)
-    )
-    print(f"POST /jobs, {REQUESTS} requests, {CONCURRENCY} concurrent, 2 gunicorn processes")
-    for name, r in (("limiter on ", on), ("limiter off", off)):
-        print(
-            f"{name}: {r['rps']:7.1f} req/s  p50 {r['p50'] * 1000:6.1f} ms"
-            f"  p99 {r['p99'] * 1000:6.1f} ms"
-        )
+    _, space_key = issue_api_key("bench", Tier.SPACE)
+    posts, gets = statements(space_key)
+    reset(big=False)
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO bench_bare_row (prompt, created_at) VALUES ('x', now())")
+    bare = start([*BARE_COMMAND, "--access-logfile", "/dev/null"], "/rows/1")
+    ours = start([*API_COMMAND, "--access-logfile", "/dev/null"], "/health")
+    try:
+        shapes = {
+            "one client": (lua("POST", BODY, {"Content-Type": "application/json"}, False)),
+            f"{CLIENTS} clients": lua(
+                "POST",
+                BODY.replace(', "session_id": "bench"', ""),
+                {"Content-Type": "application/json", "Authorization": f"Bearer {space_key}"},
+                True,
+            ),
+        }
+        results = {}
+        for big in (False, True):
+            state = f"{FINISHED} finished + {QUEUED} queued jobs" if big else "empty tables"
+            for shape, script in shapes.items():
+                reset(big)
+                wrk(f"{bare.base_url}/rows", script)  # warm-up of both: connections, imports
+                wrk(f"{ours.base_url}/jobs", script)
+                reset(big)
+                base = wrk(f"{bare.base_url}/rows", script)
+                reset(big)
+                mine = wrk(f"{ours.base_url}/jobs", script)
+                results[(state, shape)] = (mine, base)
+        reset(big=False)
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO bench_bare_row (prompt, created_at) VALUES ('x', now())")
+            cursor.execute("SELECT max(id) FROM bench_bare_row")
+            row = cursor.fetchone()[0]
+        job = completed_job()
+        get_script = lua("GET", "", {}, False)
+        wrk(f"{bare.base_url}/rows/{row}", get_script)
+        wrk(f"{ours.base_url}/jobs/{job.id}", get_script)
+        bare_get = wrk(f"{bare.base_url}/rows/{row}", get_script)
+        our_get = wrk(f"{ours.base_url}/jobs/{job.id}", get_script)
+    finally:
+        for server in (bare, ours):
+            server.terminate()
+            server.wait()
     print(
-        f"limiter cost (p50 on / off): {on['p50'] / off['p50']:.2f}  "
-        f"(throughput off / on: {off['rps'] / on['rps']:.2f}; target <= 1.2)"
+        f"wrk -t2 -c{CONNECTIONS} -d{SECONDS}s; gunicorn 2 processes x 4 threads for both;"
+        f" {os.cpu_count()} cores; load average at start: {load:.1f}"
     )
+    print(f"statements per request: POST /jobs {posts}, GET /jobs/{{id}} {gets}")
+    for (state, shape), (mine, base) in results.items():
+        print(f"POST, {shape}, {state}:")
+        print(f"  bare insert {base}")
+        print(f"  POST /jobs  {mine}   ratio {ratio(mine, base)}")
+    print("GET of a completed job with 4 files:")
+    print(f"  bare GET    {bare_get}")
+    print(f"  GET /jobs/x {our_get}   ratio {ratio(our_get, bare_get)}")
+    empty = {s: results[k][0].rps for k, s in ((k, k[1]) for k in results) if "empty" in k[0]}
+    for (state, shape), (mine, _) in results.items():
+        if "empty" not in state:
+            print(f"big tables / empty, {shape}: {mine.rps / empty[shape]:.2f} (target >= 0.8)")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,9 @@ from anyone else that header is ignored. IPs leave this module only as keyed has
 import hashlib
 import hmac
 import ipaddress
+import math
 import secrets
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -22,7 +24,6 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django_ratelimit.core import get_usage
 
 from audit.models import record
 from jobs.models import (
@@ -36,6 +37,7 @@ from jobs.models import (
     Tier,
     TierPolicy,
 )
+from jobs.ratelimit_cache import Window, count_hits
 from naturalcad.errors import CodedError
 
 KEY_PREFIX = "nc_"
@@ -216,59 +218,83 @@ def check_blocked(client: Client) -> None:
         raise Blocked()
 
 
-def _limits(client: Client) -> list[tuple[str, str, str]]:
-    """(scope, identity, rate) for every limit that applies to this client."""
+def _limits(client: Client, group: str) -> list[Window]:
+    """Every window this client's request to `group` counts against."""
     rates, policy = settings.RATE_LIMITS, client.policy
-    limits = []
+    limits: list[tuple[str, str, str]] = []  # (scope, identity, rates)
     if client.api_key is not None and policy.key_rates is not None:
         key_rates = client.api_key.rates or rates[policy.key_rates]
-        limits += [("key", str(client.api_key.id), rate) for rate in _split(key_rates)]
+        limits.append(("key", str(client.api_key.id), key_rates))
     if policy.person_rates is not None and (client.api_key is None or client.forwarded):
-        per_person = rates[policy.person_rates]
-        limits += [("ip", client.ip_hash, rate) for rate in _split(per_person)]
+        limits.append(("ip", client.ip_hash, rates[policy.person_rates]))
         if client.session_id:
-            limits += [("session", client.session_id, r) for r in _split(rates["session"])]
-    return limits
+            limits.append(("session", client.session_id, rates["session"]))
+    return [
+        Window(f"{group}:{scope}:{identity}", rate, *_parse(rate))
+        for scope, identity, joined in limits
+        for rate in _split(joined)
+    ]
 
 
 def _split(rates: str) -> list[str]:
     return [rate.strip() for rate in rates.split(",") if rate.strip()]
 
 
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _parse(rate: str) -> tuple[int, int]:
+    """ "5/m" -> (5, 60); "100/10m" -> (100, 600)."""
+    count, _, period = rate.partition("/")
+    return int(count), int(period[:-1] or 1) * _UNIT_SECONDS[period[-1]]
+
+
 def enforce_rate_limits(request, client: Client, group: str) -> Quota | None:
     """Count this request against every limit; RateLimited past any. Returns the tightest."""
-    usages = []
-    for scope, identity, rate in _limits(client):
-        usage = get_usage(
-            request,
-            group=f"{group}:{scope}",
-            key=lambda g, r, v=identity: v,
-            rate=rate,
-            increment=True,
-        )
-        if usage is not None:
-            usages.append({**usage, "scope": scope, "rate": rate})
-    if not usages:
+    if not settings.RATELIMIT_ENABLE:
         return None
-    tightest = min(usages, key=lambda u: (u["limit"] - u["count"], -u["time_left"]))
+    hits = count_hits(_limits(client, group))
+    if not hits:
+        return None
+    tightest = min(hits, key=lambda h: (h.window.limit - h.count, -h.seconds_left))
     quota = Quota(
-        tightest["limit"], max(0, tightest["limit"] - tightest["count"]), tightest["time_left"]
+        tightest.window.limit, max(0, tightest.window.limit - tightest.count), tightest.seconds_left
     )
-    exceeded = [u for u in usages if u["should_limit"]]
+    exceeded = [h for h in hits if h.exceeded]
     if exceeded:
-        wait = max(u["time_left"] for u in exceeded)
-        record("access.limited", scope=[u["scope"] for u in exceeded], group=group, **client.audit)
+        wait = max(h.seconds_left for h in exceeded)
+        scopes = [h.window.name.split(":")[1] for h in exceeded]
+        record("access.limited", scope=scopes, group=group, **client.audit)
         request.rate_quota = replace(quota, reset_seconds=wait)
         raise RateLimited(
             f"Too many requests; retry in {wait} s.",
-            details={"limits": [u["rate"] for u in exceeded]},
+            details={"limits": [h.window.rate for h in exceeded]},
             retry_after=wait,
         )
     return quota
 
 
+# While the queue is under half its cap, its depth is recounted at most this often (seconds):
+# shedding is a coarse valve, and counting the queue on every request cost more than the
+# insert itself. Near the cap it is counted on every request.
+QUEUE_DEPTH_RECOUNT_SECONDS = 1.0
+_last_depth: tuple[int, int, float] = (0, 0, -math.inf)  # (cap, depth, monotonic time)
+
+
+def queue_depth(cap: int) -> int:
+    """Queued jobs, counted up to `cap` (past it, the exact number does not matter)."""
+    global _last_depth
+    counted_cap, depth, when = _last_depth
+    fresh = time.monotonic() - when < QUEUE_DEPTH_RECOUNT_SECONDS
+    if counted_cap == cap and depth < cap / 2 and fresh:
+        return depth
+    depth = Job.objects.filter(status=JobStatus.QUEUED).values("pk")[:cap].count()
+    _last_depth = (cap, depth, time.monotonic())
+    return depth
+
+
 def shed_load(client: Client) -> None:
-    depth = Job.objects.filter(status=JobStatus.QUEUED).count()
+    depth = queue_depth(settings.MAX_QUEUE_DEPTH)
     if depth >= settings.MAX_QUEUE_DEPTH:
         record("access.shed", queue_depth=depth, **client.audit)
         raise Overloaded(retry_after=settings.SHED_RETRY_AFTER_SECONDS)
@@ -290,21 +316,34 @@ def admit(request, group: str, session_id: str = "", *, creating: bool = False) 
 
 @contextmanager
 def within_cap(client: Client) -> Iterator[None]:
-    """The transaction that creates a job, entered only while the client is under its cap of
-    unfinished jobs. The advisory lock makes count-then-insert exact for one client."""
+    """The transaction that creates a job, committed only if the client is then within its cap
+    of unfinished jobs. The job is written first and the client's advisory lock taken last:
+    counted after the lock, every other creation of this client has committed (or waits), so
+    the cap is exact, and the lock is held for just the count and the commit."""
     policy = client.policy
     mine = Q(api_key=client.api_key) if policy.cap_per_key else Q(ip_hash=client.ip_hash)
     cap = policy.cap()
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 1))", [str(mine)])
-        unfinished = Job.objects.filter(mine, status__in=ACTIVE_STATUSES).count()
-        if unfinished < cap:
+    try:
+        with transaction.atomic():
             yield
-            return
-    # Refused after the transaction ended, so that the audit event is kept.
-    record("access.unfinished_cap", unfinished=unfinished, **client.audit)
-    raise TooManyUnfinished(
-        f"You already have {unfinished} jobs in progress; wait for one to finish.",
-        retry_after=settings.SHED_RETRY_AFTER_SECONDS,
-    )
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 1))", [str(mine)])
+            # Served by the partial per-client indexes, and bounded: past the cap, the exact
+            # number does not matter.
+            active = Job.objects.filter(mine, status__in=ACTIVE_STATUSES)
+            unfinished = active.values("pk")[: cap + 1].count()
+            if unfinished > cap:
+                raise _OverCap(unfinished - 1)  # rolls the new job back
+    except _OverCap as over:
+        # Refused after the transaction rolled back, so that the audit event is kept.
+        record("access.unfinished_cap", unfinished=over.unfinished, **client.audit)
+        raise TooManyUnfinished(
+            f"You already have {over.unfinished} jobs in progress; wait for one to finish.",
+            retry_after=settings.SHED_RETRY_AFTER_SECONDS,
+        ) from None
+
+
+class _OverCap(Exception):
+    def __init__(self, unfinished: int) -> None:
+        super().__init__(unfinished)
+        self.unfinished = unfinished

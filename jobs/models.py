@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models, transaction
 
-from audit.models import record
+from audit.models import record, record_many
 from naturalcad.spec.vocabulary import OutputType
 
 
@@ -102,6 +102,17 @@ class Job(models.Model):
                 fields=["client_session_id", "-created_at"], name="job_session_recent_idx"
             ),
             models.Index(fields=["ip_hash", "-created_at"], name="job_ip_recent_idx"),
+            # The per-client caps count one client's unfinished jobs on every POST /jobs.
+            models.Index(
+                fields=["ip_hash"],
+                name="job_active_ip_idx",
+                condition=models.Q(status__in=["queued", "running"]),
+            ),
+            models.Index(
+                fields=["api_key"],
+                name="job_active_key_idx",
+                condition=models.Q(status__in=["queued", "running"]),
+            ),
             models.Index(
                 fields=["prompt_key", "-created_at"],
                 name="job_prompt_cache_idx",
@@ -134,6 +145,20 @@ class Job(models.Model):
 
     def can_become(self, target: str) -> bool:
         return target in TRANSITIONS[self.status]
+
+    @classmethod
+    def create_walked(cls, path: list[str], events: list[tuple[str, dict]], **fields) -> "Job":
+        """Create a job that has already taken the steps of `path` (from nothing to its last
+        status; each step checked like `transition`) and write `events` and a status event
+        per step in one insert: what a row per step would record, in two statements."""
+        steps = list(zip([None, *path], path, strict=False))
+        for current, target in steps[1:]:
+            if target not in TRANSITIONS[current]:
+                raise IllegalTransition(None, current, target)
+        job = cls.objects.create(status=path[-1], **fields)
+        statuses = [("job.status", {"from": current, "to": target}) for current, target in steps]
+        record_many([*events, *statuses], job=job)
+        return job
 
     def transition(self, target: str, *, event: str = "job.status", **details) -> None:
         """Move to `target` and audit it in the same transaction; refuse an illegal move."""

@@ -1,12 +1,27 @@
-"""A Django cache backend that only counts, for django-ratelimit, on Postgres.
+"""Fixed-window counters on Postgres: `count_hits` for the API's limits, and a Django cache
+backend that only counts, for django-ratelimit.
 
 Every process and machine shares the `rate_limits` table, and each operation is one atomic
 statement, so concurrent requests never lose an increment (the database cache backend does:
 it reads, then writes). Only what django-ratelimit calls is implemented.
 """
 
+import time
+from dataclasses import dataclass
+
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.db import connection
+
+# Every window of one request in one round trip. Rows are taken in key order, so that two
+# requests counting the same windows cannot deadlock; a window's key names its start, so a
+# new window is a new row (culled hourly once expired).
+_HITS = """
+INSERT INTO rate_limits (key, count, expires_at)
+SELECT key, 1, to_timestamp(ends) FROM unnest(%s::text[], %s::bigint[]) AS hit(key, ends)
+ORDER BY key
+ON CONFLICT (key) DO UPDATE SET count = rate_limits.count + 1
+RETURNING key, count
+"""
 
 _ADD = """
 INSERT INTO rate_limits (key, count, expires_at)
@@ -70,6 +85,41 @@ class PostgresCounterCache(BaseCache):
     def clear(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM rate_limits")
+
+
+@dataclass(frozen=True)
+class Window:
+    """One rate applied to one identity: at most `limit` hits per `seconds`."""
+
+    name: str  # who is counted, and for what: e.g. "jobs.create:ip:<ip_hash>"
+    rate: str  # as configured, e.g. "5/m"
+    limit: int
+    seconds: int
+
+
+@dataclass(frozen=True)
+class Hits:
+    window: Window
+    count: int  # hits in the current window, this one included
+    seconds_left: int
+
+    @property
+    def exceeded(self) -> bool:
+        return self.count > self.window.limit
+
+
+def count_hits(windows: list[Window]) -> list[Hits]:
+    """Count one hit in each window, in one statement; windows align to multiples of their
+    length since the epoch."""
+    if not windows:
+        return []
+    now = time.time()
+    ends = {w: int(now // w.seconds + 1) * w.seconds for w in windows}
+    keys = {w: f"{w.name}:{w.limit}/{w.seconds}:{ends[w]}" for w in windows}
+    with connection.cursor() as cursor:
+        cursor.execute(_HITS, [list(keys.values()), list(ends.values())])
+        counts = dict(cursor.fetchall())
+    return [Hits(w, counts[keys[w]], max(1, int(ends[w] - now))) for w in windows]
 
 
 def cull_expired() -> int:

@@ -66,7 +66,9 @@ def _replay(key: str, request_fingerprint: str) -> Job | None:
 
 def _create_and_queue(data, client: Client, idempotency_key, request_fingerprint) -> Job:
     normalized = normalize_prompt(data["prompt"])
-    job = Job.objects.create(
+    job = Job.create_walked(
+        [JobStatus.SUBMITTED, JobStatus.VALIDATED, JobStatus.QUEUED],
+        [("access.granted", client.audit)],
         prompt=data["prompt"],
         normalized_prompt=normalized,
         prompt_key=prompt_key(normalized, data["output_type"], data["mode"]),
@@ -79,10 +81,6 @@ def _create_and_queue(data, client: Client, idempotency_key, request_fingerprint
         idempotency_key=idempotency_key or None,
         request_fingerprint=request_fingerprint,
     )
-    record("access.granted", job=job, **client.audit)
-    record("job.status", job=job, **{"from": None, "to": job.status})
-    job.transition(JobStatus.VALIDATED)
-    job.transition(JobStatus.QUEUED)
     # The Django connector defers on this same connection: job row and queue entry
     # commit together or not at all.
     build_job.defer(job_id=str(job.id))

@@ -12,14 +12,16 @@ from jobs.api.serializers import (
     JobArtifactsSerializer,
     JobCreateSerializer,
     JobSerializer,
+    with_live_artifacts,
 )
 from jobs.models import Job
 from naturalcad.errors import CodedError
 from naturalcad.spec.schema import SPEC_SCHEMA
 
 
-def get_job(job_id) -> Job:
-    job = Job.objects.filter(id=job_id).first()
+def get_job(job_id, *, artifacts: bool = False) -> Job:
+    jobs = with_live_artifacts(Job.objects.all()) if artifacts else Job.objects.all()
+    job = jobs.filter(id=job_id).first()
     if job is None:
         raise CodedError("not_found", f"No job with id {job_id}.")
     return job
@@ -57,13 +59,14 @@ class JobListView(LimitedView):
 class JobDetailView(APIView):
     @extend_schema(responses=JobSerializer)
     def get(self, request, job_id):
-        return Response(JobSerializer(get_job(job_id), context={"request": request}).data)
+        job = get_job(job_id, artifacts=True)
+        return Response(JobSerializer(job, context={"request": request}).data)
 
 
 class JobArtifactsView(APIView):
     @extend_schema(responses=JobArtifactsSerializer)
     def get(self, request, job_id):
-        job = get_job(job_id)
+        job = get_job(job_id, artifacts=True)
         return Response(JobArtifactsSerializer(job, context={"request": request}).data)
 
 
