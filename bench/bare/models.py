@@ -8,3 +8,6 @@ class Row(models.Model):
     class Meta:
         app_label = "bare"
         db_table = "bench_bare_row"
+
+    def __str__(self) -> str:
+        return self.prompt

@@ -1,0 +1,163 @@
+"""A real worker process: queue pickup, prompt to `completed`, throughput, memory.
+
+    python -m naturalcad.stack exec -- python bench/worker.py     (or: make bench)
+
+Starts `manage.py run_worker` on this run's Postgres and local storage, warms it with one job,
+then prints, each against a baseline measured in this run where there is one:
+- queue pickup, median: from the job's `queued` to its `running` audit event (target <= 20 ms);
+- prompt to `completed` on the rules path, median over new plates submitted one at a time
+  (target <= 250 ms);
+- pipeline throughput: the same everyday prompts through the worker (queue, job rows, storage,
+  audit), as a fraction of a raw in-process loop of interpret + isolated build over them
+  (target >= 90 %);
+- the worker's memory (its process tree: worker, forkserver, geometry child) idle and at its
+  busiest during the throughput run (target: busy <= 600 MB).
+"""
+
+import contextlib
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "naturalcad.settings")
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="naturalcad-bench-"))
+os.environ.setdefault("MAX_UNFINISHED_PER_KEY", "1000000")
+
+import django  # noqa: E402
+
+django.setup()
+
+import psutil  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+from audit.models import AuditEvent  # noqa: E402
+from jobs import pipeline, services  # noqa: E402
+from jobs.access import Client  # noqa: E402
+from jobs.models import FINAL_STATUSES, Job, JobStatus  # noqa: E402
+from naturalcad.geometry import runner  # noqa: E402
+
+CLIENT = Client(tier="trusted", ip_hash="bench")
+LATENCY_TRIALS = int(os.environ.get("BENCH_TRIALS", "15"))
+# Everyday prompts of the rules interpreter, each a different part (no reuse between them).
+EVERYDAY = [
+    *(f"a {70 + i} x 40 mm plate, 5 mm thick, with four 5 mm corner holes" for i in range(8)),
+    *(f"a {30 + i} mm cube" for i in range(4)),
+    *(f"a washer {20 + i} mm outer diameter, 8 mm hole, 2 mm thick" for i in range(4)),
+    *(f"a tube {30 + i} mm outer diameter, 24 mm inner diameter, 50 mm long" for i in range(4)),
+]
+
+
+def submit(prompt: str) -> Job:
+    data = {"prompt": prompt, "output_type": "3d_solid", "mode": "part"}
+    job, _ = services.submit_job(data, client=CLIENT, idempotency_key=None)
+    return job
+
+
+def wait_final(jobs: list[Job], timeout: float = 300) -> None:
+    """Poll the rows (the bench's own process cannot LISTEN through the worker's events)."""
+    ids = [job.id for job in jobs]
+    deadline = time.monotonic() + timeout
+    while Job.objects.filter(id__in=ids).exclude(status__in=FINAL_STATUSES).exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the worker did not finish in time")
+        time.sleep(0.005)
+    failed = Job.objects.filter(id__in=ids).exclude(status=JobStatus.COMPLETED)
+    assert not failed.exists(), list(failed.values_list("prompt", "error_code", "error_text"))
+
+
+def status_times(job: Job) -> dict[str, float]:
+    """When the job reached each status, by the database's clock (audit events)."""
+    events = AuditEvent.objects.filter(job=job, event_type="job.status")
+    return {e.details_json["to"]: e.created_at.timestamp() for e in events}
+
+
+def tree_rss(process: psutil.Process) -> int:
+    processes = [process, *process.children(recursive=True)]
+    total = 0
+    for each in processes:
+        with contextlib.suppress(psutil.NoSuchProcess):  # a child that just exited
+            total += each.memory_info().rss
+    return total
+
+
+class PeakMemory(threading.Thread):
+    def __init__(self, process: psutil.Process):
+        super().__init__(daemon=True)
+        self.process, self.peak, self.stopped = process, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(0.02):
+            self.peak = max(self.peak, tree_rss(self.process))
+
+
+def raw_loop(prompts: list[str]) -> float:
+    """Interpret and build every prompt in this process through a warm isolated child."""
+    start = time.perf_counter()
+    for prompt in prompts:
+        spec, _ = pipeline.derive_spec(prompt, "3d_solid", "part")
+        pipeline.build_isolated(spec)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "run_worker"], cwd=ROOT, stderr=subprocess.DEVNULL
+    )
+    try:
+        runner.warm_up(settings.GEOMETRY_MEMORY_MB)
+        warm = submit("a 12 x 34 mm plate, 3 mm thick, with four 3 mm corner holes")
+        wait_final([warm])
+        process = psutil.Process(worker.pid)
+        time.sleep(1)  # let the worker settle back to idle after its first job
+        idle = tree_rss(process)
+        pickups, latencies = [], []
+        for i in range(LATENCY_TRIALS):
+            job = submit(f"a {60 + i} x 45 mm plate, 5 mm thick, with four 5 mm corner holes")
+            wait_final([job])
+            times = status_times(job)
+            pickups.append(times["running"] - times["queued"])
+            latencies.append(times["completed"] - times["submitted"])
+        raw = raw_loop(EVERYDAY)
+        peak = PeakMemory(process)
+        peak.start()
+        start = time.perf_counter()
+        jobs = [submit(p) for p in EVERYDAY]
+        wait_final(jobs)
+        piped = time.perf_counter() - start
+        peak.stopped.set()
+        peak.join()
+    finally:
+        worker.terminate()
+        worker.wait(60)
+    mb = 1024 * 1024
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(
+        f"queue pickup, median over {LATENCY_TRIALS}: {statistics.median(pickups) * 1000:6.1f} ms"
+        "  (target <= 20 ms)"
+    )
+    print(
+        f"prompt to completed, rules path, warm worker, median: "
+        f"{statistics.median(latencies) * 1000:6.1f} ms  (target <= 250 ms)"
+    )
+    print(
+        f"{len(EVERYDAY)} everyday prompts: raw in-process loop {raw:.2f} s, through the worker "
+        f"{piped:.2f} s; pipeline / raw throughput: {raw / piped:.0%}  (target >= 90 %)"
+    )
+    print(
+        f"worker RSS (worker + forkserver + geometry child): idle {idle / mb:.0f} MB, busy "
+        f"{peak.peak / mb:.0f} MB  (target: busy <= 600 MB)"
+    )
+
+
+if __name__ == "__main__":
+    main()
