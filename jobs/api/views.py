@@ -12,7 +12,7 @@ from jobs.api.serializers import (
     JobArtifactsSerializer,
     JobCreateSerializer,
     JobSerializer,
-    with_live_artifacts,
+    job_with_live_artifacts,
 )
 from jobs.models import Job
 from naturalcad.errors import CodedError
@@ -20,8 +20,7 @@ from naturalcad.spec.schema import SPEC_SCHEMA
 
 
 def get_job(job_id, *, artifacts: bool = False) -> Job:
-    jobs = with_live_artifacts(Job.objects.all()) if artifacts else Job.objects.all()
-    job = jobs.filter(id=job_id).first()
+    job = job_with_live_artifacts(job_id) if artifacts else Job.objects.filter(id=job_id).first()
     if job is None:
         raise CodedError("not_found", f"No job with id {job_id}.")
     return job
