@@ -53,7 +53,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client as TestClient  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from artifacts.models import CONTENT_TYPES, Artifact  # noqa: E402
+from artifacts.kinds import CONTENT_TYPES  # noqa: E402
+from artifacts.models import Artifact  # noqa: E402
 from jobs.access import issue_api_key  # noqa: E402
 from jobs.models import Job, JobStatus, Tier  # noqa: E402
 from jobs.queue import BUILD_QUEUE, BUILD_TASK  # noqa: E402

@@ -27,8 +27,9 @@ from naturalcad.geometry import runner  # noqa: E402
 from naturalcad.geometry.build import build_part  # noqa: E402
 from naturalcad.geometry.export import tolerance  # noqa: E402
 from naturalcad.geometry.mesh import stl_bytes, triangulate  # noqa: E402
-from naturalcad.geometry.worker_child import FLAT_OUTPUTS, build_and_export  # noqa: E402
+from naturalcad.geometry.worker_child import build_and_export  # noqa: E402
 from naturalcad.spec.validate import validate_spec  # noqa: E402
+from naturalcad.spec.vocabulary import FLAT_OUTPUTS  # noqa: E402
 
 REPEATS = 3
 SOLID_FILES = {"stl", "step", "glb", "png"}

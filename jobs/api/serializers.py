@@ -7,7 +7,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from artifacts.models import Artifact, ArtifactKind
+from artifacts.models import KIND_CHOICES, Artifact
 from artifacts.storage import download_url
 from jobs.models import AUTO, OUTPUT_TYPE_CHOICES, Job, JobStatus, Mode, Rating
 
@@ -89,7 +89,7 @@ class FeedbackSerializer(StrictSerializer):
 # ModelSerializer rebuilds its fields from the model on every use, which cost more than the
 # whole query of GET /jobs/{id}.
 class ArtifactSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(ArtifactKind.choices, read_only=True)
+    kind = serializers.ChoiceField(KIND_CHOICES, read_only=True)
     url = serializers.SerializerMethodField()
     expires_at = serializers.SerializerMethodField()
     retained_until = serializers.DateTimeField(source="expires_at", read_only=True)
@@ -163,7 +163,7 @@ class JobSerializer(serializers.Serializer):
     status = serializers.ChoiceField(JobStatus.choices, read_only=True)
     reused_from = serializers.UUIDField(source="reused_from_id", read_only=True, allow_null=True)
     prompt = serializers.CharField(read_only=True)
-    output_type = serializers.ChoiceField(OutputType.choices, read_only=True)
+    output_type = serializers.ChoiceField(OUTPUT_TYPE_CHOICES, read_only=True)
     mode = serializers.ChoiceField(Mode.choices, read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
