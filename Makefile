@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(PY) -m naturalcad.stack exec -- $(PY) bench/api.py
 	DEBUG=true $(PY) bench/geometry.py
 	$(PY) -m naturalcad.stack exec -- $(PY) bench/interpret.py
+	$(PY) -m naturalcad.stack exec -- $(PY) bench/worker.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
