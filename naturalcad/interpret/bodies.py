@@ -82,13 +82,24 @@ _FLAT = re.compile(r"plate|sheet|panel|slab|tile|board|lid|cover|shim|gasket|bas
 
 
 def read_cube(r: Reading, s: Sizes, noun: re.Match[str]) -> Body:
-    side = s.role("side", "length", "width", "height") or s.bare() or s.any_length()
+    group = s.group()
+    if group and len(set(group)) > 1:
+        raise PromptNotUnderstood("I read a cube, but with sides of different sizes")
+    side = group[0] if group else None
+    side = side or s.role("side", "length", "width", "height") or s.bare() or s.any_length()
     if side is None:
         side = r.assume("a 20 mm cube", 20.0)
     return _box_body("cube", [side, side, side])
 
 
+_OUTSIDE = re.compile(
+    r"\b(?:outside|outer|overall|external)(?:\s+(?:dimensions|size|sizes))?(?:\s+(?:are|is))?\b"
+)
+
+
 def _box_size(r: Reading, s: Sizes, intent: str) -> list[float]:
+    for word in r.find(_OUTSIDE):
+        r.take(word)  # the size of a box is its outside size
     size = s.group() or []
     if len(size) == 3:
         return size
@@ -98,6 +109,13 @@ def _box_size(r: Reading, s: Sizes, intent: str) -> list[float]:
     depth = s.role("depth")
     if height is None and depth is None and len(size) == 2:
         height = s.bare()  # "a 3 mm plate 200 x 100": the size before the noun is its thickness
+    if length is not None and len(size) == 2 and s.role("length") is None and height is None:
+        pass
+    section = next(r.find(re.compile(r"\b(?:cross\s*)?section\b")), None)
+    if section is not None and len(size) == 2 and length not in size:
+        # "a 0.1 m long bar, 20 x 10 mm section": the group is the section
+        r.take(section)
+        width, height = size
     if width is None and depth is not None and height is not None:
         width, depth = depth, None
     height = height or depth
@@ -115,6 +133,9 @@ def _box_size(r: Reading, s: Sizes, intent: str) -> list[float]:
 
 def read_box(r: Reading, s: Sizes, noun: re.Match[str]) -> Body:
     intent = _intent(noun)
+    if any(isinstance(m, HoleSet) for m in r.modifiers):
+        for word in r.find(re.compile(r"\bperforated\b")):
+            r.take(word)  # a perforated plate, with the holes it is said to have
     return _box_body(intent, _box_size(r, s, intent))
 
 
@@ -122,6 +143,7 @@ def read_tray(r: Reading, s: Sizes, noun: re.Match[str]) -> Body:
     body = _box_body("tray", _box_size(r, s, "tray"))
     body.summary = body.summary.replace("tray", _intent(noun))
     body.implies = _tray_implies
+    body.wall = s.role("thick", "wall")  # "a tray 120 x 120 x 15, 1.5 mm thick": its walls
     return body
 
 
@@ -129,7 +151,10 @@ def _tray_implies(body: Body, modifiers: list[Any], r: Reading) -> list[Any]:
     """A tray, an open box or an enclosure is hollow and open at the top."""
     from naturalcad.interpret.modifiers import Shell
 
-    return [] if any(isinstance(m, Shell) for m in modifiers) else [Shell(None, True)]
+    shells = [m for m in modifiers if isinstance(m, Shell)]
+    for shell in shells:
+        shell.wall = shell.wall or body.wall
+    return [] if shells else [Shell(body.wall, True)]
 
 
 def read_square_tube(r: Reading, s: Sizes, noun: re.Match[str]) -> Body:
@@ -314,7 +339,12 @@ def _unit_mm(r: Reading) -> float:
 
 
 def read_pyramid(r: Reading, s: Sizes, noun: re.Match[str]) -> Body:
-    base = s.role("base", "side", "width", "length") or s.bare()
+    group = s.group()
+    if group and (len(group) != 2 or group[0] != group[1]):
+        raise PromptNotUnderstood("I read a pyramid, but its base is not square")
+    if group:
+        s.group_labelled(r"base")
+    base = (group[0] if group else None) or s.role("base", "side", "width", "length") or s.bare()
     height = s.role("height")
     if base is None or height is None:
         raise PromptNotUnderstood("I read a pyramid but not its base and height")
@@ -759,7 +789,8 @@ BODY_READERS: tuple[BodyReader, ...] = (
     BodyReader(
         _nouns(
             r"(?:l|angle)\s*(?:shaped\s*)?(?:bracket|profile|iron|section|extrusion|beam)|"
-            r"angle bracket|t\s*(?:shaped\s*)?(?:profile|section|bar|beam|extrusion)|"
+            r"angle bracket|angle(?!\s+of\b)|"
+            r"t\s*(?:shaped\s*)?(?:profile|section|bar|beam|extrusion)|"
             r"(?:u|c)\s*(?:shaped\s*)?(?:channel|profile|section|bracket)|channel|bracket"
         ),
         read_profile,
@@ -768,7 +799,7 @@ BODY_READERS: tuple[BodyReader, ...] = (
         _nouns(r"(?:equilateral\s*)?triang(?:ular|le)\s*(?:prism|bar|block)?"), read_triangle
     ),
     BodyReader(_nouns(r"(?:square\s*)?pyramid"), read_pyramid),
-    BodyReader(_nouns(r"cone|frustum|conical frustum|taper"), read_cone),
+    BodyReader(_nouns(r"truncated cone|cone|frustum|conical frustum|taper"), read_cone),
     BodyReader(_nouns(r"sphere|ball"), read_sphere),
     BodyReader(
         _nouns(
@@ -788,14 +819,17 @@ BODY_READERS: tuple[BodyReader, ...] = (
         read_cylinder,
     ),
     BodyReader(
-        _nouns(r"open(?: top)? box|hollow box|tray|enclosure|container|bin|open top container"),
+        _nouns(
+            r"(?:open(?: top(?:ped)?)?|hollow) (?:box|tray|enclosure(?: base)?|container)|"
+            r"(?:shallow\s+)?tray|enclosure(?: base)?|container|bin"
+        ),
         read_tray,
     ),
     BodyReader(
         _nouns(
             r"(?:(?:rectangular|square|flat|base|mounting|cover|top|back|side|base)\s*)*"
             r"(?:plate|sheet|panel|slab|tile|board|shim|block|bar|cuboid|brick|box|strip|"
-            r"flat bar|plank|rectangle|prism|beam|lid|base|spacer block)"
+            r"flat bar|plank|rectangle|prism|beam|lid|base|spacer block|gasket|shim)"
         ),
         read_box,
     ),

@@ -26,6 +26,7 @@ class Body:
     implies: Callable[["Body", list[Any], Reading], list[Any]] | None = None
     notes: list[str] = field(default_factory=list)
     solid_note: str | None = None  # what a flat shape assumes when it is built as a solid
+    wall: float | None = None  # a hollow body's wall, when its own sizes say it
 
     @property
     def smallest(self) -> float:

@@ -76,6 +76,9 @@ _TYPOS = {
     "thk": "thick",
     "centered": "centred",
     "center": "centre",
+    "centerline": "centreline",
+    "egdes": "edges",
+    "thats": "that's",
     "millimeters": "mm",
     "millimetres": "mm",
     "holles": "holes",
@@ -164,14 +167,16 @@ def normalize(prompt: str) -> str:
     text = re.sub(r"(?<=[a-z])-(?=[a-z])|(?<=\d)-(?=[a-z])", " ", text)
     text = re.sub(r"(\d)\s*[x*]\s*(?=[\d.m])", r"\1 x ", text)
     # numbered steps: "1. Start with ...", "2) add ...", "step 3: ..."
-    text = re.sub(r"(^|\n|[.:;]\s)\s*(?:step\s*)?\d+\s*[.):]\s+(?=[a-z])", r"\1 ", text)
-    text = re.sub(r"\bstep\s*\d+\s*[.):]?\s+", " ", text)
+    # (a step ends a phrase, as a comma does)
+    text = re.sub(r"(^|\n|[.:;]\s)\s*(?:step\s*)?\d+\s*[.):]\s+(?=[a-z])", r"\1 , ", text)
+    text = re.sub(r"\bstep\s*\d+\s*[.):]?\s+", " , ", text)
+    text = re.sub(r"\n", " , ", text)
     text = re.sub(r"(?<=[a-z])\.(?=\s|$)|[!?;]", " , ", text)
     for word, value in NUMBER_WORDS.items():
         text = re.sub(rf"\b{word}\b", value, text)
     for typo, word in _TYPOS.items():
         text = re.sub(rf"\b{re.escape(typo)}\b", word, text)
-    text = re.sub(r"\br(\d)", r"radius \1", text)  # "r5 corners"
+    text = re.sub(r"\br\s*=?\s*(\d)", r"radius \1", text)  # "r5 corners", "r=1"
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -205,5 +210,7 @@ FILLER = _words(
     which where there here what when how each every all both whole entire
     units unit dimensions dimension size sizes measuring measures measure
     mounting mount fixing flat
+    ok okay so exactly thing that's nothing fancy take want it is along there
+    shallow drill drilled
     """
 )

@@ -185,7 +185,7 @@ PLACING = {
     "centre": r"(?:in|at|through|on)\s*(?:the)?\s*(?:exact\s*)?(?:centre|middle)\b"
     r"(?:\s*of\s*(?:the)?\s*(?:plate|part|block|face|top|disc|body))?|centred\b",
     "grid": r"(?:in|on|as|arranged in)\s*(?:a|an)?\s*(?P<gx>\d+)\s*(?:x|by)\s*(?P<gy>\d+)\s*"
-    r"(?:grid|array|pattern|matrix|rectangular pattern)?",
+    r"(?:grid|array|pattern|matrix|rectangular pattern)\b",
     "pitch": rf"(?:spaced|pitched|at|on|with)?\s*(?:a\s*)?{q('p1')}(?:\s*(?:x|by)\s*{q('p2')})?\s*"
     r"(?:apart|pitch|spacing|centres|centre to centre|on centres)\b"
     rf"|(?:spaced|pitch|spacing|on|at)\s*(?:of|at)?\s*{q('p3')}(?:\s*(?:x|by)\s*{q('p4')})?"
@@ -196,6 +196,8 @@ PLACING = {
     rf"bcd|circle)\b(?:\s*(?:of|diameter|with a diameter of)?\s*{q('c2')})?"
     rf"|{q('c3')}\s*(?:pcd|bcd|bolt circle)\b",
     "spread": r"(?:equally|evenly)\s*(?:spaced|distributed)(?:\s*around)?",
+    "top": r"(?:in|on|into|through|from)\s*(?:the)?\s*top(?:\s*face)?\b",
+    "purpose": r"for\s+(?:a|an|the|my)\s+[a-z]+\b(?!\s*\d)",
     "row": r"(?:in|along|on)\s*(?:a|one)?\s*(?:straight\s*)?(?:row|line)\b"
     r"|along\s*(?:the)?\s*(?:length|centre ?line)\b",
     "points": r"at\s*(?P<pts>\(\s*-?[\d.]+\s*,\s*-?[\d.]+\s*\)(?:\s*(?:,|and)?\s*"
@@ -286,6 +288,10 @@ def _size(tag: str) -> str:
 
 HOLE_HEAD = re.compile(
     LEAD
+    + r"(?:(?P<midst>(?:in|at) the (?:middle|centre)),?\s*(?:there is|there's|is|sits)?\s*"
+    + r"|around it,?\s*|(?:a|an)\s+(?P<lined>row|line)\s+of\s+"
+    + rf"|(?:a\s+)?{q('cbp_d')}\s*(?:diameter\s*)?counterbore,?\s*{q('cbp_h')}\s*deep,?\s*"
+    + r"(?:over|on top of|above|around)\s+)?"
     + r"(?:(?:a|an)\s+)?"
     + r"(?:(?P<n>\d+)(?![\d.]|\s*(?:mm|cm|m|in|inch|ft)\b|\s*[\"'])\s*"
     + r"(?:(?:x|by)\s*(?P<m>\d+)(?![\d.]|\s*(?:mm|cm|m|in|inch)\b|\s*\")\s*)?(?:x\s+)?"
@@ -298,17 +304,19 @@ HOLE_AFTER = compile_all(
         "size": rf"(?:of|with a diameter of|with diameter|diameter|dia|sized)\s*{_size('1')}"
         r"(?:\s*(?:diameter|dia|in diameter|wide))?"
         rf"|{_size('2')}\s*(?:diameter|dia|in diameter|wide)\b"
-        rf"|{_size('3')}(?=\s*(?:,|\band\b|\bwith\b|\bthrough\b|\bthru\b|$))",
+        rf"|{_size('3')}(?=\s*(?:,|\band\b|\bwith\b|\bthrough\b|\bthru\b|$|"
+        r"(?:in|at|on)\s+(?:the|each|all|4)\b))",
         "depth": rf"{q('depth')}\s*deep\b|(?:to a depth of|depth of|depth|deep)\s*{q('depth2')}",
         "through": r"(?:going\s*)?(?:all the way\s*)?(?:through|thru)\b(?:\s*(?:all|it|the "
         r"(?:plate|part|block|body|base|disc|length|middle|centre)))?",
         "cbore": rf"(?:with\s*(?:a|an)?\s*)?(?:{q('cb_d')}\s*(?:diameter\s*)?)?"
         r"(?:counterbores?|counterbored|c'?bores?|counter bores?)\b"
-        rf"(?:\s*(?:of|diameter|dia)?\s*{q('cb_d2')}\s*(?:diameter|dia)?)?"
+        rf"(?:\s*(?:of|diameter|dia)?\s*{q('cb_d2')}(?!\s*deep)\s*(?:diameter|dia)?)?"
         rf"(?:\s*(?:x|by|and|,)?\s*{q('cb_h')}\s*deep)?",
         "csink": rf"(?:with\s*(?:a|an)?\s*)?(?:{q('cs_d')}\s*(?:diameter\s*)?)?"
         r"(?:countersinks?|countersunk|csk)\b"
-        rf"(?:\s*(?:of|diameter|dia|to)?\s*{q('cs_d2')}\s*(?:diameter|dia)?)?",
+        rf"(?:\s*(?:of|diameter|dia|to)?\s*{q('cs_d2')}\s*(?:diameter|dia)?)?"
+        rf"|(?:with\s*(?:a|an)?\s*)?{q('cs_d3')}\s*(?:diameter\s*)?(?:head|countersink)\b",
         "for_screw": rf"(?:for|to fit|clearance for)\s*(?:an?\s*)?(?P<fm>{METRIC})\s*"
         r"(?:socket head\s*)?(?:cap\s*)?(?:screws?|bolts?)?(?:\s*clearance)?"
         r"|(?P<fm2>m\d{1,2})\s*clearance",
@@ -394,8 +402,10 @@ def _hole_set(phrase: Phrase, reading: Reading) -> HoleSet:
         placement_.grid = grid
     if re.search(r"\bcorner\b", pre):
         placement_.corners = True
-    if re.search(r"\b(?:centre|central|middle)\b", pre):
+    if re.search(r"\b(?:centre|central|middle)\b", pre) or head.group("midst"):
         placement_.centre = True
+    if head.group("lined"):
+        placement_.row = True
     hole = HoleSet(
         phrase=phrase.text(reading),
         placement=placement_,
@@ -465,9 +475,10 @@ def _counterbore(
     hole: HoleSet, phrase: Phrase, r: Reading, metric_size: int | None, pre: str
 ) -> None:
     match = phrase.got("cbore")
-    if match is None and not re.search(r"counter ?bored?|c'?bore", pre):
+    before = phrase.head.group("cbp_d") is not None
+    if match is None and not before and not re.search(r"counter ?bored?|c'?bore", pre):
         return
-    diameter = depth = None
+    diameter, depth = r.mm(phrase.head, "cbp_d"), r.mm(phrase.head, "cbp_h")
     hole.diameter = hole.diameter or r.assume("holes of 5 mm diameter", 5.0)
     if match is not None:
         diameter = r.mm(match, "cb_d") or r.mm(match, "cb_d2")
@@ -491,7 +502,7 @@ def _countersink(
     diameter = None
     hole.diameter = hole.diameter or r.assume("holes of 5 mm diameter", 5.0)
     if match is not None:
-        diameter = r.mm(match, "cs_d") or r.mm(match, "cs_d2")
+        diameter = r.first_mm(match, "cs_d", "cs_d2", "cs_d3")
     iso = ISO.get(metric_size or 0)
     if diameter is None:
         default = iso.countersink if iso else hole.diameter * 2
@@ -556,7 +567,7 @@ _DEEP, _TALL = r"deep|depth", r"tall|high|height|proud"
 def _shape_head(nouns: str, words: str) -> re.Pattern[str]:
     sizes = (
         rf"(?:{q('a')}\s*(?:x|by)\s*{q('b')}(?:\s*(?:x|by)\s*{q('c')})?"
-        rf"|{_labelled('l1', _LONG)}\s*(?:and\s*|by\s*|x\s*)?(?:{_labelled('w1', _WIDE)})?"
+        rf"|{_labelled('l1', _LONG)}[\s,]*(?:and\s*|by\s*|x\s*)?(?:{_labelled('w1', _WIDE)})?"
         rf"|{q('d')}\s*(?:diameter|dia|round)?)?"
     )
     return re.compile(
@@ -735,6 +746,7 @@ _EDGES_AFTER = compile_all(
         "size": rf"(?:of|with|at|to|radius|size|:)?\s*(?:a\s*)?{q('size')}"
         r"(?:\s*(?:radius|fillets?|chamfers?|rad))?"
         r"(?!\s*(?:from|deep|long|wide|thick|tall|x|holes?|slots?|diameter))",
+        "round": r"all\s*(?:a)?round|everywhere",
         "edges": r"(?:on|to|along|at|around|of|for)?\s*(?:the|all|its|each of the|every|all the)?"
         rf"\s*(?:{_WHICH}\s*)?(?:outer\s*|outside\s*|4\s*|vertical\s*)?"
         r"(?:edges?|corners?|sides?)\b",
@@ -756,6 +768,9 @@ def _edges_first(verbs: str) -> str:
 FILLET_HEAD = re.compile(
     LEAD
     + r"(?:"
+    + rf"{q('size_c')}\s*radius\s*(?:on\s*)?(?:the\s*|all\s*)?"
+    + _WHICH.replace("which", "which_c")
+    + r"?\s*(?:edges|corners)\b|"
     + _edges_first(r"filleted|rounded(?:\s*off)?|radiused|round(?:ed)? off|softened")
     + r"|(?:(?:a|an)\s+)?"
     + rf"(?:(?P<pre>{MEASURE})\s*(?:radius\s*)?|{q('pre3')}\s*radius\s*"
@@ -824,7 +839,7 @@ def _edge_reader(kind: str, head: re.Pattern[str]) -> Callable[[Reading], list[M
 
 def _edge(kind: str, phrase: Phrase, r: Reading) -> EdgeTreatment:
     head = phrase.head
-    groups = ("pre", "pre2", "pre3", "size_b")
+    groups = ("pre", "pre2", "pre3", "size_b", "size_c")
     size = r.first_mm(head, *(g for g in groups if g in head.groupdict()))
     for name in ("size", "radius"):
         match = phrase.got(name)
@@ -833,6 +848,8 @@ def _edge(kind: str, phrase: Phrase, r: Reading) -> EdgeTreatment:
     text = phrase.text(r)
     which = next((m.group("which") for _, m in phrase.after if "which" in m.groupdict()), None)
     which = which or head.group("which") or head.group("which_b")
+    which = which or (head.group("which_c") if "which_c" in head.groupdict() else None)
+    which = "all" if phrase.got("round") else which
     corners = bool(re.search(r"\bcorners?\b", text))
     edges = _EDGE_NAMES.get(which or "", "vertical" if corners else "all")
     if size is None:

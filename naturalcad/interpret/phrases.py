@@ -45,12 +45,13 @@ _JOINERS = (
     "bored",
     "carrying",
     "its",
+    "is",
     "the",
     "all",
     "each",
 )
 LEAD = "(?:^|(?<=[,\x00] )|(?<=[,\x00])|" + "|".join(rf"(?<=\b{w} )" for w in _JOINERS) + ")"
-SEP = r"[\s,]*"
+SEP = r"[\s,:]*"
 
 
 def q(name: str) -> str:
