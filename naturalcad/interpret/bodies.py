@@ -13,6 +13,7 @@ from typing import Any
 
 from naturalcad.interpret.body import Body
 from naturalcad.interpret.errors import PromptNotUnderstood
+from naturalcad.interpret.lexicon import QUANTITY, UNIT_MM, quantity
 from naturalcad.interpret.modifiers import HoleSet
 from naturalcad.interpret.phrases import metric_in
 from naturalcad.interpret.reading import Feature, Reading
@@ -152,8 +153,6 @@ def _tray_implies(body: Body, modifiers: list[Any], r: Reading) -> list[Any]:
     from naturalcad.interpret.modifiers import Shell
 
     shells = [m for m in modifiers if isinstance(m, Shell)]
-    for shell in shells:
-        shell.wall = shell.wall or body.wall
     return [] if shells else [Shell(body.wall, True)]
 
 
@@ -268,6 +267,15 @@ def _washer(r: Reading, s: Sizes, size: int) -> Body:
     return body
 
 
+def _metric_length(r: Reading) -> tuple[int | None, float | None]:
+    """`M3 x 10`: a fastener's thread and length."""
+    match = next(r.find(re.compile(rf"\bm(?P<m>\d{{1,2}})\s*x\s*(?P<q>{QUANTITY})")), None)
+    if match is None or int(match.group("m")) not in METRIC:
+        return None, None
+    r.take(match)
+    return int(match.group("m")), quantity(match.group("q"), match.start("q")).mm(r.unit)
+
+
 def _free_metric(r: Reading) -> int | None:
     for match in r.find(re.compile(r"\bm(\d{1,2})\b")):
         size = int(match.group(1))
@@ -333,8 +341,6 @@ def read_cone(r: Reading, s: Sizes, noun: re.Match[str]) -> Body:
 
 
 def _unit_mm(r: Reading) -> float:
-    from naturalcad.interpret.lexicon import UNIT_MM
-
     return UNIT_MM[r.unit]
 
 
@@ -371,7 +377,8 @@ def read_hex(r: Reading, s: Sizes, noun: re.Match[str]) -> Body:
         return read_cylinder(r, s, noun)  # "a standoff, 6 mm round": a round one
     if not re.search(r"hex|nut", intent):
         r.note(f"a {intent} with no shape said is read as a hexagonal one")
-    size = metric_in(noun.group()) or _free_metric(r)
+    thread, length = _metric_length(r)
+    size = metric_in(noun.group()) or thread or _free_metric(r)
     across = s.role("across", "diameter", "width")
     iso = METRIC.get(size or 0)
     nut = "nut" in intent
@@ -383,7 +390,7 @@ def read_hex(r: Reading, s: Sizes, noun: re.Match[str]) -> Body:
         across = s.bare()
     if across is None:
         raise PromptNotUnderstood(f"I read a {intent} but not its size across flats")
-    height = s.role("length", "height", "thick")
+    height = length or s.role("length", "height", "thick")
     if height is None:
         default = iso.nut_height if (nut and iso) else across
         height = r.assume(f"a height of {default:g} mm", default)
@@ -745,6 +752,10 @@ def _intent(noun: re.Match[str]) -> str:
     return re.sub(r"\s+", " ", re.sub(r"\bm\d{1,2}\b", "", noun.group())).strip()
 
 
+# Drawing words name a body only when no other noun does ("a 2d profile of a washer").
+OUTLINE_NOUNS = re.compile(r"\b(?:outline|rectangle|circle|profile|shape|square)\b")
+
+
 @dataclass(frozen=True)
 class BodyReader:
     nouns: re.Pattern[str]
@@ -833,5 +844,5 @@ BODY_READERS: tuple[BodyReader, ...] = (
         ),
         read_box,
     ),
-    BodyReader(_nouns(r"outline|rectangle|circle|profile|shape|square"), read_outline),
+    BodyReader(OUTLINE_NOUNS, read_outline),
 )

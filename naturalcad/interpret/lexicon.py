@@ -205,6 +205,7 @@ FILLER = _words(
     simple basic plain small little large big tiny standard normal regular nice quick
     new solid part piece thing object shape component item design version
     metal steel aluminium aluminum wood wooden plastic acrylic mdf plywood brass copper
+    black white red blue green grey gray silver yellow orange
     stainless mild pla abs petg nylon delrin pom rubber material cnc machined milled turned
     threed stl step file files cad
     which where there here what when how each every all both whole entire
@@ -214,3 +215,52 @@ FILLER = _words(
     shallow drill drilled
     """
 )
+
+
+# Words a typo is folded into (one letter added, dropped, changed or two swapped): the names
+# of parts and features, where a slip would otherwise leave the prompt unread. Short words are
+# never folded ("holds" is no "holes"); `_KEEP` are real words one slip from a known one.
+KNOWN = _words(
+    """
+    plate block cylinder sphere square rectangular triangular hexagonal pyramid washer spacer
+    flange bracket pocket fillet chamfer diameter length width height thick thickness radius
+    rounded corners edges countersunk counterbored through centre middle circle enclosure
+    standoff channel profile
+    """
+)
+_KEEP = _words(
+    """
+    spaced spacers edge corner centred centres though trough think black plane place holds
+    plates blocks cylinders spheres squares pyramids washers flanges brackets pockets fillets
+    chamfers circles profiles channels standoffs widths lengths heights thicker thinner
+    """
+)
+
+
+def _near(word: str, known: str) -> bool:
+    """One edit apart (Damerau): a letter added, dropped, changed, or two swapped."""
+    if abs(len(word) - len(known)) > 1 or word[0] != known[0]:
+        return False
+    if len(word) == len(known):
+        diff = [i for i, (a, b) in enumerate(zip(word, known, strict=True)) if a != b]
+        swapped = len(diff) == 2 and diff[1] == diff[0] + 1
+        return len(diff) == 1 or (swapped and word[diff[0]] == known[diff[1]])
+    short, long_ = sorted((word, known), key=len)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def fold_typos(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """The text with near-misses of known words folded, and the (typed, read) pairs."""
+    folded: list[tuple[str, str]] = []
+
+    def fold(match: re.Match[str]) -> str:
+        word = match.group()
+        if word in KNOWN or word in _KEEP or word in FILLER:
+            return word
+        near = sorted(k for k in KNOWN if _near(word, k))
+        if len(near) != 1:
+            return word
+        folded.append((word, near[0]))
+        return near[0]
+
+    return re.sub(r"\b[a-z]{5,}\b", fold, text), folded

@@ -311,7 +311,7 @@ HOLE_AFTER = compile_all(
         r"(?:plate|part|block|body|base|disc|length|middle|centre)))?",
         "cbore": rf"(?:with\s*(?:a|an)?\s*)?(?:{q('cb_d')}\s*(?:diameter\s*)?)?"
         r"(?:counterbores?|counterbored|c'?bores?|counter bores?)\b"
-        rf"(?:\s*(?:of|diameter|dia)?\s*{q('cb_d2')}(?!\s*deep)\s*(?:diameter|dia)?)?"
+        rf"(?:\s*(?:of|diameter|dia)?\s*{q('cb_d2')}(?![\s\w\"]*?deep)\s*(?:diameter|dia)?)?"
         rf"(?:\s*(?:x|by|and|,)?\s*{q('cb_h')}\s*deep)?",
         "csink": rf"(?:with\s*(?:a|an)?\s*)?(?:{q('cs_d')}\s*(?:diameter\s*)?)?"
         r"(?:countersinks?|countersunk|csk)\b"
@@ -516,7 +516,8 @@ BORE_HEAD = re.compile(
     LEAD
     + r"(?:(?:a|an)\s+)?(?:(?:through|centre|central|center)\s+)?"
     + rf"(?:{q('d1')}\s*(?:diameter\s*)?(?:(?:through|centre|central)\s+)?bore\b"
-    + rf"|bored?\b(?:\s*(?:through\s*)?(?:of|diameter|to|at)?\s*{q('d2')}(?:\s*diameter)?)?"
+    + r"|bored?\b(?!\s+(?:a|an|the|out|it)\b|\s*\x00)"
+    + rf"(?:\s*(?:through\s*)?(?:of|diameter|to|at)?\s*{q('d2')}(?:\s*diameter)?)?"
     + rf"|(?:centre|central)\s*bore\s*(?:of\s*)?{q('d3')})"
 )
 BORE_AFTER = compile_all(
@@ -530,7 +531,13 @@ BORE_AFTER = compile_all(
 )
 
 
+# (a claimed phrase is masked: "bore" before a hole another reader took is the verb too)
+_BORE_VERB = re.compile(r"\bbored?\s+(?=(?:a|an|the|out|it)\b|\x00)")
+
+
 def read_bores(reading: Reading) -> list[Modifier]:
+    for verb in reading.find(_BORE_VERB):
+        reading.take(verb)  # "bore a 30 mm hole": the hole says the rest
     found: list[Modifier] = []
     for phrase in phrases(reading, BORE_HEAD, BORE_AFTER):
         head = phrase.head
@@ -760,8 +767,8 @@ def _edges_first(verbs: str) -> str:
     which = _WHICH.replace("which", "which_b")
     return (
         rf"(?:(?:the|all|its|all the|all of the)\s+)?(?:{which}\s+)?(?:outer\s+)?"
-        rf"(?:edges?|corners?)\s+(?:are\s+|all\s+)?(?:{verbs})"
-        rf"(?:\s*(?:to|with|at|by|of)?\s*(?:a\s*)?{q('size_b')}(?:\s*(?:radius|rad))?)?"
+        rf"(?:edges?|corners?)[\s:,]+(?:are\s+|all\s+)?(?:{verbs})"
+        rf"(?:[\s,]*(?:to|with|at|by|of)?\s*(?:a\s*)?{q('size_b')}(?:\s*(?:radius|rad))?)?"
     )
 
 
@@ -776,7 +783,7 @@ FILLET_HEAD = re.compile(
     + rf"(?:(?P<pre>{MEASURE})\s*(?:radius\s*)?|{q('pre3')}\s*radius\s*"
     + rf"|(?:radius|r)\s*{q('pre2')}\s*)?"
     + rf"(?:{_WHICH}\s+)?"
-    + r"(?P<noun>filleted|fillets?|rounded|round(?=\s+(?:all\s+|the\s+|off\s+)?"
+    + r"(?P<noun>filleted|fillets?|rounded|round(?=\s+(?:all\s+|the\s+|off\s+)?(?:4\s+)?"
     r"(?:edges?|corners?))|radiused|radii|radius(?=\s+(?:on|to)\s))"
     r"(?:\s*off)?(?:\s*(?P<corners>corners?|edges?))?)"
 )
@@ -874,12 +881,28 @@ WALL = re.compile(
 )
 
 
+FLOOR = re.compile(
+    LEAD + rf"(?:(?:a\s*)?{q('f1')}\s*(?:thick\s*)?(?:floor|bottom)\b"
+    rf"|(?:floor|bottom)(?:\s*thickness)?\s*(?:of|is|:)?\s*{q('f2')}(?:\s*thick)?)"
+)
+
+
 @dataclass
 class Shell:
     wall: float | None
     open_top: bool
+    floors: list[tuple[float | None, tuple[int, int]]] = field(default_factory=list)
     rank: int = 2
     label = "shell"
+
+    def settle(self, body: Body, reading: Reading) -> None:
+        """A shell has one thickness: a floor said as thick as the walls is read, another is
+        left unread (and so named), never built as the walls."""
+        self.wall = self.wall or body.wall
+        for thickness, (start, end) in self.floors:
+            self.wall = self.wall or thickness
+            if thickness == self.wall:
+                reading.claim(start, end)
 
     def summary(self) -> str:
         walls = f"{self.wall:g} mm walls" if self.wall else "walls"
@@ -908,9 +931,10 @@ def read_shell(reading: Reading) -> list[Modifier]:
     if not opened and not walls:
         return []
     wall = next((reading.first_mm(m, "w1", "w2", "w3") for m in walls), None)
+    floors = [(reading.first_mm(f, "f1", "f2"), f.span()) for f in reading.find(FLOOR)]
     open_top = any("open" in p.text(reading) or "lid" in p.text(reading) for p in opened)
     hollow = any(re.search("hollow|shell", p.text(reading)) for p in opened)
-    return [Shell(wall=wall, open_top=open_top or not hollow)]
+    return [Shell(wall=wall, open_top=open_top or not hollow, floors=floors)]
 
 
 # In the order they read: longer, more specific phrases first, so "counterbored holes" is a

@@ -43,6 +43,7 @@ _JOINERS = (
     "leave",
     "leaving",
     "bored",
+    "bore",
     "carrying",
     "its",
     "is",

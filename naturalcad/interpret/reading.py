@@ -16,6 +16,7 @@ from naturalcad.interpret.lexicon import (
     METRIC_SIZE,
     QUANTITY,
     Quantity,
+    fold_typos,
     normalize,
     quantity,
 )
@@ -59,7 +60,7 @@ class Reading:
 
     @classmethod
     def of(cls, prompt: str) -> "Reading":
-        text = normalize(prompt)
+        text, typos = fold_typos(normalize(prompt))
         tokens = [
             Token(str(m.lastgroup), m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)
         ]
@@ -71,6 +72,7 @@ class Reading:
             unit_written=written is not None,
             claimed=bytearray(len(text)),
             tokens=tokens,
+            notes=[f"assumed '{typed}' means '{read}'" for typed, read in typos],
         )
 
     # --- claims ---------------------------------------------------------------------

@@ -11,7 +11,7 @@ built from it. Every value the reading assumed is in `notes`, and lowers its con
 import re
 from typing import Any
 
-from naturalcad.interpret.bodies import BODY_READERS, BodyReader, read_outline
+from naturalcad.interpret.bodies import BODY_READERS, OUTLINE_NOUNS, BodyReader, read_outline
 from naturalcad.interpret.body import Body
 from naturalcad.interpret.errors import (
     TRY,
@@ -26,6 +26,7 @@ from naturalcad.interpret.errors import (
 from naturalcad.interpret.flat import flat_features
 from naturalcad.interpret.modifiers import (
     Modifier,
+    Shell,
     read_bores,
     read_bosses,
     read_chamfers,
@@ -62,7 +63,8 @@ AFTER_BODY = (read_bores, read_shell)
 OUTPUT_WORDS = (
     (
         r"\b(?:laser|waterjet|water jet|plasma|vinyl|cnc router)\s*(?:cut(?:ting)?|cutter|"
-        r"cutting)?\b|\b(?:dxf|svg|twod|outline|flat pattern|vector|drawing|sketch)\b",
+        r"cutting)?\b|\b(?:dxf|svg|twod|outline|flat pattern|vector|drawing|sketch)\b"
+        r"(?:\s+(?:profile\s+)?of\b)?",
         "2d_vector",
     ),
     (r"\bas a surface\b|\bsurface model\b", "surface"),
@@ -83,6 +85,8 @@ def interpret(
     modifiers += [m for read in AFTER_BODY for m in read(reading)]
     if body.implies is not None:
         modifiers += body.implies(body, modifiers, reading)
+    for shell in (m for m in modifiers if isinstance(m, Shell)):
+        shell.settle(body, reading)
     _check_ledger(reading, body, modifiers)
     chosen = _output_type(body, reading.output_hint, output_type, reading)
     solid_note = body.solid_note or reading.solid_note
@@ -131,7 +135,7 @@ def _output_hint(reading: Reading) -> str | None:
 
 
 def _read_body(reading: Reading, modifiers: list[Modifier]) -> Body:
-    found = []
+    found: list[tuple[int, int, re.Match[str], BodyReader]] = []
     for order, reader in enumerate(BODY_READERS):
         match = next(reading.find(reader.nouns), None)
         if match is not None:
@@ -151,15 +155,32 @@ def _read_body(reading: Reading, modifiers: list[Modifier]) -> Body:
                 f" {TRY}"
             )
         raise PromptNotUnderstood()
-    _, _, noun, reader = min(found, key=lambda item: (item[0], item[1]))
+    _, _, noun, reader = min(found, key=lambda item: (item[2].re is OUTLINE_NOUNS, *item[:2]))
     reading.take(noun)
     try:
-        return reader.read(reading, Sizes(reading, noun), noun)
+        body = reader.read(reading, Sizes(reading, noun), noun)
     except PromptNotUnderstood as error:
         unread = reading.unread()
         if unread:
             raise PromptPartlyUnderstood(error.message.removeprefix("I read "), unread) from None
         raise
+    _read_asides(reading, body, noun)
+    return body
+
+
+def _read_asides(reading: Reading, body: Body, noun: re.Match[str]) -> None:
+    """Words about the body that change nothing: its noun said again ("The plate is ..."),
+    what it is for ("for a motor": never with a number), "round" of a round body."""
+    words = noun.group().split()
+    asides = [rf"\bthe\s+{re.escape(words[-1])}\b"] if words else []
+    asides += [r"\bfor\s+(?:a|an|the|my)\s+[a-z]+\b(?!\s*[\d(])"]
+    if body.footprint == "round":
+        asides.append(r"\b(?:round|circular|cylindrical)\b")
+    for aside in asides:
+        for match in reading.find(re.compile(aside)):
+            reading.take(match)
+            if match.group().startswith("for "):
+                reading.note(f"read '{match.group()}' as what the part is for")
 
 
 def _modifier_summary(modifiers: list[Modifier]) -> str:

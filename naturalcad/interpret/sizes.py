@@ -13,10 +13,10 @@ from naturalcad.interpret.reading import Reading
 # Words that name a length, by the role they give it; longest phrases first.
 ROLES: dict[str, str] = {
     "bottom": r"base diameter|bottom diameter|diameter at the (?:bottom|base)|"
-    r"at the (?:bottom|base)",
-    "top": r"top diameter|diameter at the top|at the top",
+    r"at the (?:bottom|base)|across the (?:bottom|base)",
+    "top": r"top diameter|diameter at the top|at the top|top",
     "od": r"outer diameter|outside diameter|outer dia|od|o\.d\.|outside|outer",
-    "id": r"inner diameter|inside diameter|inner dia|id|i\.d\.|bore|hole",
+    "id": r"inner diameter|inside diameter|inner dia|id|i\.d\.|bore|hole|inner|inside",
     "wall": r"wall thickness|walls?",
     "across": r"across (?:the )?flats|af|a/f|flats",
     "span": r"span\w*",
@@ -33,7 +33,7 @@ ROLES: dict[str, str] = {
 }
 _LABEL = "|".join(rf"(?P<{role}>\b(?:{words})(?![a-z]))" for role, words in ROLES.items())
 _TOKENS = re.compile(rf"(?P<len>{QUANTITY})|{_LABEL}")
-_FILLER = re.compile(r"(?:\s|,|of\b|=|:|is\b|a\b|an\b|the\b|about\b|\(|\)|-)*")
+_FILLER = re.compile(r"(?:\s|,|of\b|=|:|is\b|a\b|an\b|the\b|about\b|in\b|\(|\)|-)*")
 _GROUP = re.compile(
     rf"(?P<a>{QUANTITY})\s*(?:x|by)\s*(?P<b>{QUANTITY})(?:\s*(?:x|by)\s*(?P<c>{QUANTITY}))?"
 )

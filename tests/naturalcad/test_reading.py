@@ -73,7 +73,7 @@ WHY_REFUSED = [
         ["40 x 40 x 40 mm cube", "'1000 fillets'", "'1000 chamfers'"],
     ),
     (EYE_BOLT, "3d_solid", "prompt_not_understood", ["'eye bolt'", "'60 mm long'"]),
-    (TURNED, "3d_solid", "prompt_partly_understood", ["'head 20 mm in diameter'", "shank"]),
+    (TURNED, "3d_solid", "prompt_partly_understood", ["'head'", "shank 10 mm in diameter"]),
     (CLAMP, "3d_solid", "prompt_not_understood", ["'clamp that holds 2 pieces of wood"]),
     (PIPE_BRACKET, None, "prompt_partly_understood", ["'wall'", "'25 mm pipe'"]),
 ]
