@@ -220,8 +220,8 @@ def read_tube(r: Reading, s: Sizes, noun: re.Match[str]) -> Body:
     wall = s.role("wall") if inner is None else None
     drilled = any(isinstance(m, HoleSet) and m.central for m in r.modifiers)
     if inner is None and wall is None and drilled and outer is not None:
-        height = s.role("length", "height", "thick") or r.assume(f"a length of {outer:g} mm", outer)
-        return _round_body(intent, outer, height)  # the hole asked for is its bore
+        long = s.role("length", "height", "thick") or r.assume(f"a length of {outer:g} mm", outer)
+        return _round_body(intent, outer, long)  # the hole asked for is its bore
     if inner is None and size is not None:
         inner = r.assume(
             f"an M{size} clearance bore of {METRIC[size].clearance:g} mm", METRIC[size].clearance

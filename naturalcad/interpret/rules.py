@@ -142,7 +142,9 @@ def _read_body(reading: Reading, modifiers: list[Modifier]) -> Body:
             found.append((match.start(), order, match, reader))
     if not found and reading.output_hint == "2d_vector":
         # "waterjet outline 300 x 200 with ...": the drawing words name no body; an outline
-        found = [(0, len(BODY_READERS), re.compile("").match(reading.text), OUTLINE)]
+        start = re.match("", reading.text)
+        assert start is not None  # the empty pattern matches any text
+        found = [(0, len(BODY_READERS), start, OUTLINE)]
     if not found:
         unread = reading.unread()
         if unread and modifiers:
