@@ -259,12 +259,16 @@ def _hole(ctx: Context, f: Feature) -> Tool:
     else:
         tool = _above(_into(bd.Circle(f["diameter"] / 2), thickness + 2, into), into)
     if "counterbore_diameter" in f:
-        bore = f.get("counterbore_depth", f["diameter"] / 2)
-        cylinder = _into(bd.Circle(f["counterbore_diameter"] / 2), bore + 1, into)
+        cylinder = _into(bd.Circle(f["counterbore_diameter"] / 2), counterbore_depth(f) + 1, into)
         tool = tool + _above(cylinder, into)
     if "countersink_diameter" in f:
         tool = tool + _countersink(f, into)
     return Tool(_at_positions(tool, f, z), "subtract")
+
+
+def counterbore_depth(f: Feature) -> float:
+    """A counterbore with no depth given is half the hole's diameter deep."""
+    return float(f.get("counterbore_depth", f["diameter"] / 2))
 
 
 def _countersink(f: Feature, into: float) -> Shape:

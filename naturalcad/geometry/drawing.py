@@ -1,0 +1,565 @@
+"""A technical drawing of a built part, on an A4 or A3 landscape sheet.
+
+Front, top and left views in ISO first-angle projection plus an isometric, with visible and
+hidden lines from OCCT's hidden-line removal (build123d's `project_to_viewport`), centre lines
+and centre marks on round features, the part's overall dimensions, hole callouts from the spec
+checked against the built shape, and a title block. The scale comes from the ISO 5455 series,
+the largest that fits. Flat parts get their 1:1 cut file with dimensions on their own layer.
+"""
+
+import itertools
+import math
+from dataclasses import dataclass, field
+
+import build123d as bd
+import numpy as np
+from OCP.BRepAdaptor import BRepAdaptor_Curve
+from OCP.GCPnts import GCPnts_QuasiUniformDeflection
+
+from naturalcad.geometry import sheet as sh
+from naturalcad.geometry.errors import GeometryError
+from naturalcad.geometry.holes import HoleGroup, holes_in
+
+# ISO 5455 scales, largest first.
+SCALES = (50, 20, 10, 5, 2, 1, 1 / 2, 1 / 5, 1 / 10, 1 / 20, 1 / 50, 1 / 100, 1 / 200, 1 / 500)
+SHEETS = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}  # landscape, mm
+# Hidden-line removal grows with the part's faces; past this many the drawing is left out
+# (the part is still built and delivered) rather than hold the worker for seconds.
+MAX_FACES = 400
+_MARGIN = 10.0  # the frame's distance from the sheet's edge
+_TITLE_W, _TITLE_H = 180.0, 30.0  # ISO 7200: at most 180 mm wide
+_ROOM = 14.0  # room beside a view for one row of dimensions
+_GAP = 12.0  # between views that carry no dimension between them
+_DIM_OFFSET = 8.0  # from the view's edge to its dimension line
+_LABEL = 2.5  # text height of view labels
+_CALLOUT_ROW = 7.0
+_CENTRE_BEYOND = 3.0  # centre lines run this far past the feature (paper mm)
+_CHAR_WIDTH = 0.62  # average Helvetica advance, in text heights (to estimate a text's width)
+_DEFLECTION = 0.05  # paper mm: curves drawn as polylines stay this close to the true curve
+
+
+@dataclass(frozen=True)
+class View:
+    name: str
+    label: str
+    toward: tuple[float, float, float]  # from the part to the viewer
+    up: tuple[float, float, float]
+
+    def right(self) -> bd.Vector:
+        up, toward = bd.Vector(self.up), bd.Vector(self.toward).normalized()
+        return up.cross(toward).normalized()
+
+    def flat(self, point: bd.Vector, centre: bd.Vector) -> tuple[float, float]:
+        """A 3D point in this view's 2D coordinates (mm, relative to the part's centre)."""
+        up = bd.Vector(self.up)
+        offset = point - centre
+        return offset.dot(self.right()), offset.dot(up)
+
+
+FRONT = View("front", "FRONT", (0, -1, 0), (0, 0, 1))
+TOP = View("top", "TOP", (0, 0, 1), (0, 1, 0))
+LEFT = View("left", "LEFT", (-1, 0, 0), (0, 0, 1))  # first angle: drawn right of the front
+ISO = View("iso", "ISOMETRIC", (1, -1, 1), (0, 0, 1))
+
+
+@dataclass
+class Projection:
+    visible: list = field(default_factory=list)  # ("line", points) or ("circle", centre, r)
+    hidden: list = field(default_factory=list)
+    box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # xmin, ymin, xmax, ymax
+
+    @property
+    def size(self) -> tuple[float, float]:
+        return self.box[2] - self.box[0], self.box[3] - self.box[1]
+
+
+@dataclass(frozen=True)
+class Title:
+    intent: str
+    job_id: str
+    date: str  # ISO 8601 day
+
+
+@dataclass
+class Drawing:
+    files: dict[str, bytes]
+    notes: list[str]
+    sheet: sh.Sheet
+
+
+# --- projection ----------------------------------------------------------------------------
+
+
+def _curves(edges, deflection: float) -> list:
+    curves = []
+    for edge in edges:
+        kind = edge.geom_type
+        if kind == bd.GeomType.LINE:
+            a, b = edge.start_point(), edge.end_point()
+            curves.append(("line", ((a.X, a.Y), (b.X, b.Y))))
+        elif kind == bd.GeomType.CIRCLE and edge.is_closed:
+            centre = edge.arc_center
+            curves.append(("circle", (centre.X, centre.Y), edge.radius))
+        else:
+            sampler = GCPnts_QuasiUniformDeflection(BRepAdaptor_Curve(edge.wrapped), deflection)
+            points = [sampler.Value(i + 1) for i in range(sampler.NbPoints())]
+            curves.append(("line", tuple((p.X(), p.Y()) for p in points)))
+    return curves
+
+
+def _points(curve) -> list[tuple[float, float]]:
+    if curve[0] == "line":
+        return list(curve[1])
+    (x, y), r = curve[1], curve[2]
+    return [
+        (x + r * math.cos(a), y + r * math.sin(a)) for a in (0, math.pi / 2, math.pi, 1.5 * math.pi)
+    ]
+
+
+def _box(curves) -> tuple[float, float, float, float]:
+    xs, ys = [], []
+    for curve in curves:
+        for x, y in _points(curve):
+            xs.append(x)
+            ys.append(y)
+    return (min(xs), min(ys), max(xs), max(ys)) if xs else (0.0, 0.0, 0.0, 0.0)
+
+
+def project(shape, view: View, centre: bd.Vector, deflection: float) -> Projection:
+    visible, hidden = shape.project_to_viewport(
+        centre + bd.Vector(view.toward).normalized() * 1000, view.up, centre
+    )
+    drawn = _curves(visible, deflection)
+    behind = _curves(hidden, deflection) if view is not ISO else []
+    return Projection(drawn, _without_overdrawn(behind, drawn), _box(drawn))
+
+
+def _without_overdrawn(hidden: list, visible: list) -> list:
+    """Hidden edges that lie under visible ones (a box's back edges) are not drawn dashed."""
+    starts, ends = [], []
+    for curve in visible:
+        points = _points(curve) if curve[0] == "line" else _ring(curve)
+        starts.extend(points[:-1])
+        ends.extend(points[1:])
+    if not starts:
+        return hidden
+    a, b = np.array(starts), np.array(ends)
+    kept = []
+    for curve in hidden:
+        samples = np.array(_ring(curve) if curve[0] == "circle" else _midpoints(curve[1]))
+        if not _all_near(samples, a, b):
+            kept.append(curve)
+    return kept
+
+
+def _all_near(points: np.ndarray, a: np.ndarray, b: np.ndarray, tolerance: float = 1e-3) -> bool:
+    """Whether every point lies within `tolerance` of one of the segments a[i]-b[i]."""
+    d = b - a
+    length = np.maximum((d * d).sum(axis=1), 1e-30)
+    chunk = max(1, 500_000 // len(a))  # points per step: bounds the temporary arrays' size
+    for first in range(0, len(points), chunk):
+        rel = points[first : first + chunk, None, :] - a[None, :, :]
+        t = np.clip((rel * d[None, :, :]).sum(axis=2) / length[None, :], 0.0, 1.0)
+        gap = rel - t[:, :, None] * d[None, :, :]
+        if not np.all(np.min((gap * gap).sum(axis=2), axis=1) < tolerance**2):
+            return False
+    return True
+
+
+def _ring(circle, count: int = 24) -> list[tuple[float, float]]:
+    (x, y), r = circle[1], circle[2]
+    return [
+        (x + r * math.cos(2 * math.pi * k / count), y + r * math.sin(2 * math.pi * k / count))
+        for k in range(count + 1)
+    ]
+
+
+def _midpoints(points) -> list[tuple[float, float]]:
+    pairs = itertools.pairwise(points)
+    return [*points, *(((a[0] + b[0]) / 2, (a[1] + b[1]) / 2) for a, b in pairs)]
+
+
+# --- layout --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rect:
+    left: float
+    bottom: float
+    right: float
+    top: float
+
+    def overlaps(self, other: "Rect", pad: float = 0.0) -> bool:
+        return not (
+            self.right + pad <= other.left
+            or other.right + pad <= self.left
+            or self.top + pad <= other.bottom
+            or other.top + pad <= self.bottom
+        )
+
+    def inside(self, other: "Rect") -> bool:
+        return (
+            self.left >= other.left
+            and self.right <= other.right
+            and self.bottom >= other.bottom
+            and self.top <= other.top
+        )
+
+
+@dataclass(frozen=True)
+class Layout:
+    sheet: str
+    scale: float
+    front: Rect
+    left: Rect
+    top: Rect
+    callouts: Rect
+    iso: Rect | None
+    iso_scale: float
+
+
+def _frame(name: str) -> Rect:
+    width, height = SHEETS[name]
+    return Rect(_MARGIN, _MARGIN, width - _MARGIN, height - _MARGIN)
+
+
+def _title_rect(name: str) -> Rect:
+    frame = _frame(name)
+    return Rect(frame.right - _TITLE_W, frame.bottom, frame.right, frame.bottom + _TITLE_H)
+
+
+def _place(
+    name: str, scale: float, sizes: dict, callout_size: tuple[float, float]
+) -> Layout | None:
+    """The three views at `scale` on sheet `name`, or None when they do not fit."""
+    frame, title = _frame(name), _title_rect(name)
+    (length, height), (width, _), (_, _) = sizes["front"], sizes["left"], sizes["top"]
+    lp, hp, wp = length * scale, height * scale, width * scale
+    depth = sizes["top"][1] * scale
+    front = Rect(
+        frame.left + _ROOM, frame.top - _ROOM - hp, frame.left + _ROOM + lp, frame.top - _ROOM
+    )
+    left = Rect(front.right + _ROOM, front.bottom, front.right + _ROOM + wp, front.top)
+    top = Rect(front.left, front.bottom - _GAP - depth, front.right, front.bottom - _GAP)
+    cw, ch = callout_size
+    callouts = Rect(top.right + 8, top.top - ch, top.right + 8 + cw, top.top)
+    labelled = [Rect(r.left, r.bottom - 6, r.right, r.top) for r in (front, left, top)]
+    for rect in [*labelled, callouts]:
+        if not rect.inside(frame) or rect.overlaps(title, pad=3):
+            return None
+    if labelled[1].overlaps(callouts, pad=3):
+        return None
+    return Layout(name, scale, front, left, top, callouts, None, scale)
+
+
+def _iso_region(frame: Rect, title: Rect, left: Rect, top: Rect, callouts: Rect) -> list[Rect]:
+    """Free rectangles where the isometric may go, as (left, bottom, right, top)."""
+    beside_views = max(top.right, callouts.right if callouts.right > callouts.left + 8 else 0)
+    return [
+        Rect(left.right + 8, title.top + 4, frame.right - 2, frame.top - 2),
+        Rect(beside_views + 8, title.top + 4, frame.right - 2, left.bottom - 8),
+        Rect(frame.left + 2, frame.bottom + 8, title.left - 6, top.bottom - 8),
+    ]
+
+
+def _with_iso(layout: Layout, regions: list[Rect], iso_size: tuple[float, float]) -> Layout:
+    best: tuple[float, Rect] | None = None
+    for region in regions:
+        width, height = region.right - region.left, region.top - region.bottom - 6
+        for scale in SCALES:
+            if (
+                scale <= layout.scale
+                and iso_size[0] * scale <= width
+                and iso_size[1] * scale <= height
+            ):
+                if best is None or scale > best[0]:
+                    best = (scale, region)
+                break
+    if best is None:
+        return layout
+    scale, region = best
+    return Layout(
+        layout.sheet,
+        layout.scale,
+        layout.front,
+        layout.left,
+        layout.top,
+        layout.callouts,
+        region,
+        scale,
+    )
+
+
+def choose_layout(sizes: dict, iso_size, callout_size) -> Layout:
+    """A4 unless A3 shows the part at a larger scale and A4 would have to shrink it."""
+    best = {}
+    for name in SHEETS:
+        for scale in SCALES:
+            layout = _place(name, scale, sizes, callout_size)
+            if layout is not None:
+                best[name] = layout
+                break
+    if not best:  # nothing fits even at the smallest scale: draw it there on A3 regardless
+        name, scale = "A3", SCALES[-1]
+        frame = _frame(name)
+        empty = Rect(frame.left, frame.bottom, frame.left, frame.bottom)
+        return Layout(name, scale, empty, empty, empty, empty, None, scale)
+    chosen = best.get("A4")
+    if chosen is None or (chosen.scale < 1 and "A3" in best and best["A3"].scale > chosen.scale):
+        chosen = best["A3"]
+    return _with_iso(chosen, _pending_regions(chosen), iso_size)
+
+
+def _pending_regions(layout: Layout) -> list[Rect]:
+    frame, title = _frame(layout.sheet), _title_rect(layout.sheet)
+    return _iso_region(frame, title, layout.left, layout.top, layout.callouts)
+
+
+# --- drawing the sheet --------------------------------------------------------------------
+
+
+def _placed(curves, origin: tuple[float, float], scale: float, layer: str) -> list:
+    ox, oy = origin
+    items = []
+    for curve in curves:
+        if curve[0] == "circle":
+            (x, y), r = curve[1], curve[2]
+            items.append(sh.Circle(layer, (ox + x * scale, oy + y * scale), r * scale))
+        else:
+            points = tuple((ox + x * scale, oy + y * scale) for x, y in curve[1])
+            items.append(sh.Polyline(layer, points))
+    return items
+
+
+def _origin(rect: Rect, projection: Projection, scale: float) -> tuple[float, float]:
+    """Where the view's (0, 0) goes so that its box fills `rect`."""
+    xmin, ymin, _, _ = projection.box
+    return rect.left - xmin * scale, rect.bottom - ymin * scale
+
+
+def _centre_lines(shape, centre: bd.Vector) -> list[tuple[str, bd.Vector, float, float, float]]:
+    """Round features with an axis along X, Y or Z: (axis, a point on it, radius, from, to)."""
+    found: dict[tuple, list[float]] = {}
+    for face in shape.faces():
+        if face.geom_type not in (bd.GeomType.CYLINDER, bd.GeomType.CONE):
+            continue
+        axis = face.axis_of_rotation
+        direction = tuple(axis.direction)
+        index = max(range(3), key=lambda i: abs(direction[i]))
+        if abs(abs(direction[index]) - 1) > 1e-9:
+            continue  # a slanted axis: no centre line in these views
+        box = face.bounding_box()
+        position = tuple(axis.position)
+        key = (index, *(round(position[i], 3) for i in range(3) if i != index))
+        low, high = tuple(box.min)[index], tuple(box.max)[index]
+        radius = max(tuple(box.size)[i] for i in range(3) if i != index) / 2
+        known = found.setdefault(key, [radius, low, high])
+        known[0], known[1], known[2] = (
+            max(known[0], radius),
+            min(known[1], low),
+            max(known[2], high),
+        )
+    lines = []
+    for key, (radius, low, high) in found.items():
+        index = key[0]
+        others = iter(key[1:])
+        point = [next(others) if i != index else 0.0 for i in range(3)]
+        lines.append(("XYZ"[index], bd.Vector(*point), radius, low, high))
+    return lines
+
+
+def _centre_items(lines, view: View, origin, scale: float, centre: bd.Vector) -> list:
+    items = []
+    toward = bd.Vector(view.toward)
+    ox, oy = origin
+    for axis_name, point, radius, low, high in lines:
+        axis = bd.Vector(*[1.0 if axis_name == n else 0.0 for n in "XYZ"])
+        if abs(axis.dot(toward)) > 0.5:  # seen end-on: a centre mark
+            x, y = view.flat(point, centre)
+            x, y = ox + x * scale, oy + y * scale
+            reach = radius * scale + _CENTRE_BEYOND
+            items.append(sh.Polyline(sh.CENTER.name, ((x - reach, y), (x + reach, y))))
+            items.append(sh.Polyline(sh.CENTER.name, ((x, y - reach), (x, y + reach))))
+        else:
+            ends = []
+            for along in (low, high):
+                at = bd.Vector(point)
+                at = at + axis * (along - at.dot(axis))
+                x, y = view.flat(at, centre)
+                ends.append((ox + x * scale, oy + y * scale))
+            (ax, ay), (bx, by) = ends
+            length = math.hypot(bx - ax, by - ay) or 1.0
+            ux, uy = (bx - ax) / length, (by - ay) / length
+            items.append(
+                sh.Polyline(
+                    sh.CENTER.name,
+                    (
+                        (ax - ux * _CENTRE_BEYOND, ay - uy * _CENTRE_BEYOND),
+                        (bx + ux * _CENTRE_BEYOND, by + uy * _CENTRE_BEYOND),
+                    ),
+                )
+            )
+    return items
+
+
+def _label(rect: Rect, text: str) -> sh.Text:
+    return sh.Text(
+        sh.TEXT.name, ((rect.left + rect.right) / 2, rect.bottom - 5.5), text, _LABEL, "center"
+    )
+
+
+def _callout_items(groups: list[HoleGroup], layout: Layout, origin, centre: bd.Vector) -> list:
+    items = []
+    ox, oy = origin
+    row = layout.callouts.top - sh.TEXT_HEIGHT
+    for group in groups:
+        if not group.found:
+            continue
+        x, y = max(group.found, key=lambda p: p[0] + p[1])
+        hx, hy = TOP.flat(bd.Vector(x, y, 0), centre)
+        r = group.hole.diameter / 2 * layout.scale
+        tip = (
+            ox + hx * layout.scale + r * math.sqrt(0.5),
+            oy + hy * layout.scale + r * math.sqrt(0.5),
+        )
+        text_at = (layout.callouts.left, row)
+        shoulder = (text_at[0] - 1.0, row + 1.2)
+        knee = (text_at[0] - 4.0, row + 1.2)
+        length = math.dist(tip, knee) or 1.0
+        direction = ((tip[0] - knee[0]) / length, (tip[1] - knee[1]) / length)
+        items.append(sh.Polyline(sh.DIMENSION.name, (tip, knee, shoulder)))
+        items.append(sh.Arrowhead(sh.DIMENSION.name, tip, direction))
+        items.append(sh.Text(sh.TEXT.name, text_at, group.callout))
+        row -= _CALLOUT_ROW
+    return items
+
+
+def _callout_size(groups: list[HoleGroup]) -> tuple[float, float]:
+    texts = [g.callout for g in groups if g.found]
+    if not texts:
+        return 0.0, 0.0
+    width = max(len(t) for t in texts) * sh.TEXT_HEIGHT * _CHAR_WIDTH
+    return width, len(texts) * _CALLOUT_ROW
+
+
+def _frame_and_title(sheet: sh.Sheet, layout: Layout, title: Title) -> None:
+    frame, block = _frame(layout.sheet), _title_rect(layout.sheet)
+    corners = (
+        (frame.left, frame.bottom),
+        (frame.right, frame.bottom),
+        (frame.right, frame.top),
+        (frame.left, frame.top),
+    )
+    sheet.add(sh.Polyline(sh.FRAME.name, corners, closed=True))
+    left, bottom, right, top = block.left, block.bottom, block.right, block.top
+    rows = (bottom + 10, bottom + 20)
+    sheet.add(sh.Polyline(sh.FRAME.name, ((left, bottom), (left, top), (right, top))))
+    for y in rows:
+        sheet.add(sh.Polyline(sh.FRAME.name, ((left, y), (right, y))))
+    columns = (left + 100, left + 145)
+    for x in columns:
+        sheet.add(sh.Polyline(sh.FRAME.name, ((x, bottom), (x, rows[1]))))
+    intent = title.intent if len(title.intent) <= 60 else title.intent[:59] + "…"
+    small = 2.5
+    cells = [
+        (left + 2, rows[1] + 3, intent or "NaturalCAD part", 4.0),
+        (left + 2, rows[0] + 3, f"JOB {title.job_id}", small),
+        (columns[0] + 2, rows[0] + 3, f"DATE {title.date}", small),
+        (columns[1] + 2, rows[0] + 3, f"SHEET {layout.sheet}", small),
+        (left + 2, bottom + 3, "NaturalCAD · FIRST ANGLE PROJECTION", small),
+        (columns[0] + 2, bottom + 3, f"SCALE {sh.scale_label(layout.scale)}", small),
+        (columns[1] + 2, bottom + 3, "UNITS mm", small),
+    ]
+    for x, y, text, height in cells:
+        sheet.add(sh.Text(sh.TEXT.name, (x, y), text, height))
+
+
+def _dimensions(layout: Layout, sizes: dict) -> list[sh.Dimension]:
+    front, left = layout.front, layout.left
+    length, height = sizes["front"]
+    width = sizes["left"][0]
+    return [
+        sh.Dimension(
+            (front.left, front.top),
+            (front.right, front.top),
+            (front.left, front.top + _DIM_OFFSET),
+            False,
+            length,
+        ),
+        sh.Dimension(
+            (front.left, front.bottom),
+            (front.left, front.top),
+            (front.left - _DIM_OFFSET, front.bottom),
+            True,
+            height,
+        ),
+        sh.Dimension(
+            (left.left, left.top),
+            (left.right, left.top),
+            (left.left, left.top + _DIM_OFFSET),
+            False,
+            width,
+        ),
+    ]
+
+
+def draw_solid(shape, spec: dict, title: Title) -> Drawing:
+    faces = len(shape.faces())
+    if faces > MAX_FACES:
+        raise GeometryError(
+            "drawing_too_complex",
+            f"the part has {faces} faces; drawings are made for parts of up to {MAX_FACES}",
+        )
+    box = shape.bounding_box()
+    centre = box.center()
+    size = box.size
+    sizes = {"front": (size.X, size.Z), "top": (size.X, size.Y), "left": (size.Y, size.Z)}
+    groups = holes_in(spec, shape)
+    notes = [g.note for g in groups if g.note]
+    # Curves are sampled finely enough for the largest scale the part could be drawn at.
+    deflection = _DEFLECTION / max(1.0, 200 / max(size.X, size.Y, size.Z, 1e-6))
+    projections = {v.name: project(shape, v, centre, deflection) for v in (FRONT, TOP, LEFT, ISO)}
+    layout = choose_layout(sizes, projections["iso"].size, _callout_size(groups))
+    sheet = sh.Sheet(layout.sheet, *SHEETS[layout.sheet], layout.scale)
+    lines = _centre_lines(shape, centre)
+    for view, rect in ((FRONT, layout.front), (TOP, layout.top), (LEFT, layout.left)):
+        projection = projections[view.name]
+        # the view's box is the part's box seen along the view, so dimensions land on it
+        x0, y0 = view.flat(box.min, centre)
+        x1, y1 = view.flat(box.max, centre)
+        origin = (rect.left - min(x0, x1) * layout.scale, rect.bottom - min(y0, y1) * layout.scale)
+        sheet.add(*_placed(projection.visible, origin, layout.scale, sh.OUTLINE.name))
+        sheet.add(*_placed(projection.hidden, origin, layout.scale, sh.HIDDEN.name))
+        sheet.add(*_centre_items(lines, view, origin, layout.scale, centre))
+        sheet.add(_label(rect, f"{view.label} VIEW"))
+        if view is TOP:
+            sheet.add(*_callout_items(groups, layout, origin, centre))
+    if layout.iso is not None:
+        iso = projections["iso"]
+        region = layout.iso
+        width, height = (s * layout.iso_scale for s in iso.size)
+        at = Rect(
+            (region.left + region.right - width) / 2,
+            (region.bottom + region.top - height) / 2 + 3,
+            (region.left + region.right + width) / 2,
+            (region.bottom + region.top + height) / 2 + 3,
+        )
+        sheet.add(
+            *_placed(
+                iso.visible, _origin(at, iso, layout.iso_scale), layout.iso_scale, sh.OUTLINE.name
+            )
+        )
+        sheet.add(_label(at, f"ISOMETRIC {sh.scale_label(layout.iso_scale)}"))
+    else:
+        notes.append("the isometric view did not fit the sheet and was left out")
+    sheet.dimensions.extend(_dimensions(layout, sizes))
+    _frame_and_title(sheet, layout, title)
+    return Drawing(_files(sheet, title), notes, sheet)
+
+
+def _files(sheet: sh.Sheet, title: Title) -> dict[str, bytes]:
+    return {
+        "drawing_dxf": sh.to_dxf(sheet),
+        "drawing_svg": sh.to_svg(sheet),
+        "drawing_pdf": sh.to_pdf(sheet, title.intent or "NaturalCAD part"),
+    }
