@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from artifacts.kinds import CONTENT_TYPES
+from artifacts.kinds import CONTENT_TYPES, file_suffix
 
 if TYPE_CHECKING:
     from jobs.models import Job
@@ -49,7 +49,7 @@ class ArtifactManager(models.Manager["Artifact"]):
 class Artifact(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     job = models.ForeignKey("jobs.Job", on_delete=models.CASCADE, related_name="artifacts")
-    kind = models.CharField(max_length=8, choices=KIND_CHOICES)
+    kind = models.CharField(max_length=16, choices=KIND_CHOICES)
     storage_key = models.CharField(max_length=255)
     size_bytes = models.BigIntegerField()
     sha256 = models.CharField(max_length=64)
@@ -79,4 +79,4 @@ class Artifact(models.Model):
 
     @property
     def download_name(self) -> str:
-        return f"naturalcad-{str(self.job_id)[:8]}.{self.kind}"
+        return f"naturalcad-{str(self.job_id)[:8]}{file_suffix(self.kind)}"

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from artifacts.kinds import file_extension
 from artifacts.models import Artifact
 from artifacts.storage import (
     StorageUnavailable,
@@ -39,7 +40,7 @@ def run_job(job_id: str) -> None:
         spec, model_info = derive_spec(job.prompt, job.output_type, job.mode, job=job)
         signature = _save_spec(job, spec, model_info)
         if not reuse_completed(job.id, signature):
-            _complete(job.id, build_isolated(spec))
+            _complete(job.id, build_isolated(spec, str(job.id)))
     except CodedError as failure:
         _fail(job.id, failure.code, str(failure))
     except Exception:
@@ -53,9 +54,14 @@ def derive_spec(prompt: str, output_type: str, mode: str, job: Job | None = None
     return inference.choose_spec(inference.Request(prompt, output_type, mode, key=key, job=job))
 
 
-def build_isolated(spec: dict) -> dict[str, bytes]:
+def build_isolated(spec: dict, job_id: str = "local build") -> dict[str, bytes]:
+    """The part's files and its drawing; a drawing that fails costs only the drawing."""
+    title = {"intent": spec.get("intent", ""), "job_id": job_id, "date": timezone.now().date().isoformat()}
     return runner.build_files(
-        spec, timeout=settings.GEOMETRY_TIMEOUT_SECONDS, memory_mb=settings.GEOMETRY_MEMORY_MB
+        spec,
+        timeout=settings.GEOMETRY_TIMEOUT_SECONDS,
+        memory_mb=settings.GEOMETRY_MEMORY_MB,
+        drawing=runner.DrawingRequest(title, settings.DRAWING_TIMEOUT_SECONDS),
     )
 
 
@@ -111,14 +117,14 @@ def reuse_completed(job_id, signature: str) -> bool:
 
 
 def _complete(job_id, files: dict[str, bytes]) -> None:
-    keys = [describe(data, kind).key for kind, data in files.items()]
+    keys = [describe(data, file_extension(kind)).key for kind, data in files.items()]
     try:
         with transaction.atomic():
             job = Job.objects.select_for_update().get(id=job_id)
             if job.status != JobStatus.RUNNING:  # canceled while building: keep nothing
                 return
             lock_keys(keys)  # a purge cannot delete these objects until the rows commit
-            stored = {kind: put_object(data, kind) for kind, data in files.items()}
+            stored = {kind: put_object(data, file_extension(kind)) for kind, data in files.items()}
             Artifact.objects.attach(job, stored)
             job.transition(JobStatus.COMPLETED, artifacts=sorted(stored))
     except Exception:

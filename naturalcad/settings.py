@@ -137,6 +137,9 @@ REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 16 * 1024, minimum=1024)
 CLIENT_META_MAX_BYTES = env_int("CLIENT_META_MAX_BYTES", 2048, minimum=0)
 GEOMETRY_TIMEOUT_SECONDS = env_int("GEOMETRY_TIMEOUT_SECONDS", 60, minimum=1, maximum=3600)
 GEOMETRY_MEMORY_MB = env_int("GEOMETRY_MEMORY_MB", 2048, minimum=256)
+# The drawing is made after the part's files, in the same child, under its own time limit:
+# past it the job completes without a drawing and its log says why.
+DRAWING_TIMEOUT_SECONDS = env_int("DRAWING_TIMEOUT_SECONDS", 10, minimum=1, maximum=600)
 ARTIFACT_URL_TTL_SECONDS = env_int("ARTIFACT_URL_TTL_SECONDS", 3600, minimum=60)
 ARTIFACT_RETENTION_DAYS = env_int("ARTIFACT_RETENTION_DAYS", 7, minimum=1)
 # Per-kind overrides, e.g. ARTIFACT_RETENTION_DAYS_PNG=30.

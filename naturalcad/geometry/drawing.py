@@ -16,8 +16,8 @@ import numpy as np
 from OCP.BRepAdaptor import BRepAdaptor_Curve
 from OCP.GCPnts import GCPnts_QuasiUniformDeflection
 
+from naturalcad.errors import CodedError
 from naturalcad.geometry import sheet as sh
-from naturalcad.geometry.errors import GeometryError
 from naturalcad.geometry.holes import HoleGroup, holes_in
 
 # ISO 5455 scales, largest first.
@@ -229,7 +229,7 @@ def _title_rect(name: str) -> Rect:
 
 
 def _place(
-    name: str, scale: float, sizes: dict, callout_size: tuple[float, float]
+    name: str, scale: float, sizes: dict, callout_size: tuple[float, float], force: bool = False
 ) -> Layout | None:
     """The three views at `scale` on sheet `name`, or None when they do not fit."""
     frame, title = _frame(name), _title_rect(name)
@@ -244,12 +244,29 @@ def _place(
     cw, ch = callout_size
     callouts = Rect(top.right + 8, top.top - ch, top.right + 8 + cw, top.top)
     labelled = [Rect(r.left, r.bottom - 6, r.right, r.top) for r in (front, left, top)]
-    for rect in [*labelled, callouts]:
-        if not rect.inside(frame) or rect.overlaps(title, pad=3):
-            return None
-    if labelled[1].overlaps(callouts, pad=3):
+    fits = all(r.inside(frame) and not r.overlaps(title, pad=3) for r in [*labelled, callouts])
+    if not force and (not fits or labelled[1].overlaps(callouts, pad=3)):
         return None
     return Layout(name, scale, front, left, top, callouts, None, scale)
+
+
+def _place_flat(
+    name: str, scale: float, size: tuple[float, float], callout_size, force: bool = False
+) -> Layout | None:
+    """A flat part: its one view, dimensioned above and to the left, callouts to its right."""
+    frame, title = _frame(name), _title_rect(name)
+    lp, wp = size[0] * scale, size[1] * scale
+    view = Rect(
+        frame.left + _ROOM, frame.top - _ROOM - wp, frame.left + _ROOM + lp, frame.top - _ROOM
+    )
+    cw, ch = callout_size
+    callouts = Rect(view.right + 8, view.top - ch, view.right + 8 + cw, view.top)
+    labelled = Rect(view.left, view.bottom - 6, view.right, view.top)
+    fits = all(r.inside(frame) and not r.overlaps(title, pad=3) for r in (labelled, callouts))
+    if not fits and not force:
+        return None
+    empty = Rect(view.right, view.top, view.right, view.top)
+    return Layout(name, scale, view, empty, view, callouts, None, scale)
 
 
 def _iso_region(frame: Rect, title: Rect, left: Rect, top: Rect, callouts: Rect) -> list[Rect]:
@@ -290,28 +307,32 @@ def _with_iso(layout: Layout, regions: list[Rect], iso_size: tuple[float, float]
     )
 
 
-def choose_layout(sizes: dict, iso_size, callout_size) -> Layout:
-    """A4 unless A3 shows the part at a larger scale and A4 would have to shrink it."""
+def choose_layout(place, iso_size: tuple[float, float] | None, notes_room: float = 0.0) -> Layout:
+    """The largest ISO scale at which `place(sheet, scale)` fits the views: on A4 unless A3
+    shows the part at a larger scale and A4 would have to shrink it."""
     best = {}
     for name in SHEETS:
         for scale in SCALES:
-            layout = _place(name, scale, sizes, callout_size)
+            layout = place(name, scale)
             if layout is not None:
                 best[name] = layout
                 break
     if not best:  # nothing fits even at the smallest scale: draw it there on A3 regardless
-        name, scale = "A3", SCALES[-1]
-        frame = _frame(name)
-        empty = Rect(frame.left, frame.bottom, frame.left, frame.bottom)
-        return Layout(name, scale, empty, empty, empty, empty, None, scale)
+        layout = place("A3", SCALES[-1], force=True)
+        return (
+            layout
+            if iso_size is None
+            else _with_iso(layout, _regions(layout, notes_room), iso_size)
+        )
     chosen = best.get("A4")
     if chosen is None or (chosen.scale < 1 and "A3" in best and best["A3"].scale > chosen.scale):
         chosen = best["A3"]
-    return _with_iso(chosen, _pending_regions(chosen), iso_size)
+    return chosen if iso_size is None else _with_iso(chosen, _regions(chosen, notes_room), iso_size)
 
 
-def _pending_regions(layout: Layout) -> list[Rect]:
+def _regions(layout: Layout, notes_room: float) -> list[Rect]:
     frame, title = _frame(layout.sheet), _title_rect(layout.sheet)
+    title = Rect(title.left, title.bottom, title.right, title.top + notes_room)
     return _iso_region(frame, title, layout.left, layout.top, layout.callouts)
 
 
@@ -337,7 +358,7 @@ def _origin(rect: Rect, projection: Projection, scale: float) -> tuple[float, fl
     return rect.left - xmin * scale, rect.bottom - ymin * scale
 
 
-def _centre_lines(shape, centre: bd.Vector) -> list[tuple[str, bd.Vector, float, float, float]]:
+def _centre_lines(shape) -> list[tuple[str, bd.Vector, float, float, float]]:
     """Round features with an axis along X, Y or Z: (axis, a point on it, radius, from, to)."""
     found: dict[tuple, list[float]] = {}
     for face in shape.faces():
@@ -503,58 +524,119 @@ def _dimensions(layout: Layout, sizes: dict) -> list[sh.Dimension]:
     ]
 
 
-def draw_solid(shape, spec: dict, title: Title) -> Drawing:
+def draw_part(shape, spec: dict, title: Title) -> Drawing:
+    """The part's drawing: three views and an isometric of a solid, one view of a flat part."""
     faces = len(shape.faces())
     if faces > MAX_FACES:
-        raise GeometryError(
+        raise CodedError(
             "drawing_too_complex",
             f"the part has {faces} faces; drawings are made for parts of up to {MAX_FACES}",
         )
-    box = shape.bounding_box()
-    centre = box.center()
-    size = box.size
-    sizes = {"front": (size.X, size.Z), "top": (size.X, size.Y), "left": (size.Y, size.Z)}
     groups = holes_in(spec, shape)
     notes = [g.note for g in groups if g.note]
+    if shape.solids():
+        sheet, layout = _solid_sheet(shape, groups, notes)
+    else:
+        sheet, layout = _flat_sheet(shape, groups, notes)
+    for row, note in enumerate(notes):
+        title_top = _title_rect(layout.sheet).top
+        sheet.add(
+            sh.Text(
+                sh.TEXT.name,
+                (_title_rect(layout.sheet).left, title_top + 2 + 4 * row),
+                f"NOTE: {note}",
+                _LABEL,
+            )
+        )
+    _frame_and_title(sheet, layout, title)
+    return Drawing(_files(sheet, title), notes, sheet)
+
+
+def _solid_sheet(shape, groups: list[HoleGroup], notes: list[str]) -> tuple[sh.Sheet, Layout]:
+    box = shape.bounding_box()
+    centre, size = box.center(), box.size
+    sizes = {"front": (size.X, size.Z), "top": (size.X, size.Y), "left": (size.Y, size.Z)}
     # Curves are sampled finely enough for the largest scale the part could be drawn at.
     deflection = _DEFLECTION / max(1.0, 200 / max(size.X, size.Y, size.Z, 1e-6))
     projections = {v.name: project(shape, v, centre, deflection) for v in (FRONT, TOP, LEFT, ISO)}
-    layout = choose_layout(sizes, projections["iso"].size, _callout_size(groups))
+    callout_size = _callout_size(groups)
+    layout = choose_layout(
+        lambda name, scale, force=False: _place(name, scale, sizes, callout_size, force),
+        projections["iso"].size,
+        notes_room=4.0 * len(notes),
+    )
     sheet = sh.Sheet(layout.sheet, *SHEETS[layout.sheet], layout.scale)
-    lines = _centre_lines(shape, centre)
+    lines = _centre_lines(shape)
     for view, rect in ((FRONT, layout.front), (TOP, layout.top), (LEFT, layout.left)):
-        projection = projections[view.name]
         # the view's box is the part's box seen along the view, so dimensions land on it
-        x0, y0 = view.flat(box.min, centre)
-        x1, y1 = view.flat(box.max, centre)
+        (x0, y0), (x1, y1) = view.flat(box.min, centre), view.flat(box.max, centre)
         origin = (rect.left - min(x0, x1) * layout.scale, rect.bottom - min(y0, y1) * layout.scale)
+        projection = projections[view.name]
         sheet.add(*_placed(projection.visible, origin, layout.scale, sh.OUTLINE.name))
         sheet.add(*_placed(projection.hidden, origin, layout.scale, sh.HIDDEN.name))
         sheet.add(*_centre_items(lines, view, origin, layout.scale, centre))
         sheet.add(_label(rect, f"{view.label} VIEW"))
         if view is TOP:
             sheet.add(*_callout_items(groups, layout, origin, centre))
-    if layout.iso is not None:
-        iso = projections["iso"]
-        region = layout.iso
-        width, height = (s * layout.iso_scale for s in iso.size)
-        at = Rect(
-            (region.left + region.right - width) / 2,
-            (region.bottom + region.top - height) / 2 + 3,
-            (region.left + region.right + width) / 2,
-            (region.bottom + region.top + height) / 2 + 3,
+    if layout.iso is None:
+        notes.append("the isometric view did not fit the sheet and was left out")
+    else:
+        sheet.add(*_iso_items(projections["iso"], layout))
+    sheet.dimensions.extend(_dimensions(layout, sizes))
+    return sheet, layout
+
+
+def _iso_items(iso: Projection, layout: Layout) -> list:
+    region, scale = layout.iso, layout.iso_scale
+    assert region is not None
+    width, height = iso.size[0] * scale, iso.size[1] * scale
+    middle_x, middle_y = (region.left + region.right) / 2, (region.bottom + region.top) / 2 + 3
+    at = Rect(
+        middle_x - width / 2, middle_y - height / 2, middle_x + width / 2, middle_y + height / 2
+    )
+    placed = _placed(iso.visible, _origin(at, iso, scale), scale, sh.OUTLINE.name)
+    return [*placed, _label(at, f"ISOMETRIC {sh.scale_label(scale)}")]
+
+
+def _flat_sheet(shape, groups: list[HoleGroup], notes: list[str]) -> tuple[sh.Sheet, Layout]:
+    curves = _curves(shape.edges(), _DEFLECTION)
+    xmin, ymin, xmax, ymax = _box(curves)
+    size = (xmax - xmin, ymax - ymin)
+    callout_size = _callout_size(groups)
+    layout = choose_layout(
+        lambda name, scale, force=False: _place_flat(name, scale, size, callout_size, force), None
+    )
+    view, scale = layout.top, layout.scale
+    origin = (view.left - xmin * scale, view.bottom - ymin * scale)
+    sheet = sh.Sheet(layout.sheet, *SHEETS[layout.sheet], scale)
+    sheet.add(*_placed(curves, origin, scale, sh.OUTLINE.name))
+    for curve in curves:
+        if curve[0] == "circle":
+            centre = bd.Vector(curve[1][0], curve[1][1], 0)
+            line = ("Z", centre, curve[2], 0.0, 0.0)
+            sheet.add(*_centre_items([line], TOP, origin, scale, bd.Vector()))
+    sheet.add(_label(view, "TRUE SHAPE"))
+    sheet.add(*_callout_items(groups, layout, origin, bd.Vector()))
+    sheet.dimensions.append(
+        sh.Dimension(
+            (view.left, view.top),
+            (view.right, view.top),
+            (view.left, view.top + _DIM_OFFSET),
+            False,
+            size[0],
         )
-        sheet.add(
-            *_placed(
-                iso.visible, _origin(at, iso, layout.iso_scale), layout.iso_scale, sh.OUTLINE.name
+    )
+    if size[1] > 1e-6:
+        sheet.dimensions.append(
+            sh.Dimension(
+                (view.left, view.bottom),
+                (view.left, view.top),
+                (view.left - _DIM_OFFSET, view.bottom),
+                True,
+                size[1],
             )
         )
-        sheet.add(_label(at, f"ISOMETRIC {sh.scale_label(layout.iso_scale)}"))
-    else:
-        notes.append("the isometric view did not fit the sheet and was left out")
-    sheet.dimensions.extend(_dimensions(layout, sizes))
-    _frame_and_title(sheet, layout, title)
-    return Drawing(_files(sheet, title), notes, sheet)
+    return sheet, layout
 
 
 def _files(sheet: sh.Sheet, title: Title) -> dict[str, bytes]:
@@ -563,3 +645,32 @@ def _files(sheet: sh.Sheet, title: Title) -> dict[str, bytes]:
         "drawing_svg": sh.to_svg(sheet),
         "drawing_pdf": sh.to_pdf(sheet, title.intent or "NaturalCAD part"),
     }
+
+
+# --- flat parts ------------------------------------------------------------------------------
+
+
+def cut_file(shape, spec: dict) -> bytes:
+    """A flat part's DXF at 1:1 in its own coordinates: the outline alone on OUTLINE, so a
+    laser or cutter takes it as it is, and every dimension and callout on DIMENSION, so an
+    operator can hide them."""
+    edges = shape.edges()
+    if not edges:
+        raise CodedError("geometry_invalid", "the flat output has no edges")
+    curves = _curves(edges, _DEFLECTION)
+    sheet = sh.Sheet("", 0.0, 0.0, 1.0)
+    sheet.add(*_placed(curves, (0.0, 0.0), 1.0, sh.OUTLINE.name))
+    xmin, ymin, xmax, ymax = _box(curves)
+    sheet.dimensions.append(
+        sh.Dimension((xmin, ymin), (xmax, ymin), (xmin, ymin - _ROOM), False, xmax - xmin)
+    )
+    if ymax - ymin > 1e-6:  # a straight route has no height to dimension
+        sheet.dimensions.append(
+            sh.Dimension((xmin, ymin), (xmin, ymax), (xmin - _ROOM, ymin), True, ymax - ymin)
+        )
+    row = ymax + _ROOM
+    for group in holes_in(spec, shape):
+        if group.found:
+            sheet.add(sh.Text(sh.DIMENSION.name, (xmin, row), group.callout))
+            row += _CALLOUT_ROW
+    return sh.to_dxf(sheet)

@@ -9,14 +9,17 @@ never fork from the worker itself: its threads, event loop and sockets stay put.
 """
 
 import json
+import logging
 import multiprocessing
 import os
 import resource
 import threading
 import traceback
+from dataclasses import dataclass
 
 from naturalcad.errors import CodedError
 
+logger = logging.getLogger(__name__)
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["naturalcad.geometry.worker_child"])
 # A child is retired after this many builds, so that a slow leak cannot grow without end.
@@ -33,6 +36,12 @@ _WARM_UP = {
         ]
     },
 }
+
+
+@dataclass(frozen=True)
+class DrawingRequest:
+    title: dict  # intent, job_id, date: what the title block says
+    timeout: float  # seconds, apart from the build's own limit
 
 
 class _Child:
@@ -82,15 +91,18 @@ def _take(memory_mb: int) -> _Child:
 
 
 def _give_back(child: _Child) -> None:
-    if child.builds >= MAX_BUILDS_PER_CHILD:
+    if child.builds >= MAX_BUILDS_PER_CHILD or not child.proc.is_alive():
         child.stop()
         return
     with _lock:
         _idle.append(child)
 
 
-def build_files(spec: dict, *, timeout: float, memory_mb: int) -> dict[str, bytes]:
-    return _run("files", spec, timeout, memory_mb)
+def build_files(
+    spec: dict, *, timeout: float, memory_mb: int, drawing: DrawingRequest | None = None
+) -> dict[str, bytes]:
+    """The part's files, then (when asked) its drawing from the same child."""
+    return _run("files", spec, timeout, memory_mb, drawing)
 
 
 def measure(spec: dict, *, timeout: float, memory_mb: int) -> dict:
@@ -98,12 +110,14 @@ def measure(spec: dict, *, timeout: float, memory_mb: int) -> dict:
     return _run("measure", spec, timeout, memory_mb)
 
 
-def _run(task: str, spec: dict, timeout: float, memory_mb: int):
+def _run(task: str, spec: dict, timeout: float, memory_mb: int, drawing=None):
     # Plain JSON crosses into the child: no pickled objects, and no Django imports there.
     spec = json.loads(json.dumps(spec))
     child = _take(memory_mb)
     try:
         result = child.run(task, spec, timeout)
+        if drawing is not None:
+            result.update(_drawing(child, drawing))
     except CodedError as error:
         if error.code in ("geometry_timeout", "geometry_memory"):
             child.stop()  # its state is unknown: never reuse it
@@ -115,6 +129,21 @@ def _run(task: str, spec: dict, timeout: float, memory_mb: int):
         raise
     _give_back(child)
     return result
+
+
+def _drawing(child: _Child, request: DrawingRequest) -> dict[str, bytes]:
+    """A step of its own after the part's files: a drawing that fails, crashes or overruns
+    costs only the drawing (the job's log says why), never the part."""
+    try:
+        return child.run("draw", json.loads(json.dumps(request.title)), request.timeout)
+    except CodedError as error:
+        reason = error.message
+        if error.code in ("geometry_timeout", "geometry_memory"):
+            child.stop()  # its state is unknown: it is not given back
+            if error.code == "geometry_timeout":
+                reason = f"the drawing took longer than {request.timeout:g} s"
+        logger.warning("drawing left out: %s", reason)
+        return {"log": f"drawing left out: {reason}\n".encode()}
 
 
 def warm_up(memory_mb: int = 2048) -> None:
