@@ -28,7 +28,7 @@ SHEETS = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}  # landscape, mm
 MAX_FACES = 400
 _MARGIN = 10.0  # the frame's distance from the sheet's edge
 _TITLE_W, _TITLE_H = 180.0, 30.0  # ISO 7200: at most 180 mm wide
-_ROOM = 14.0  # room beside a view for one row of dimensions
+_ROOM = 16.0  # room beside a view for one row of dimensions
 _GAP = 12.0  # between views that carry no dimension between them
 _DIM_OFFSET = 8.0  # from the view's edge to its dimension line
 _LABEL = 2.5  # text height of view labels
@@ -102,9 +102,58 @@ def _curves(edges, deflection: float) -> list:
             curves.append(("circle", (centre.X, centre.Y), edge.radius))
         else:
             sampler = GCPnts_QuasiUniformDeflection(BRepAdaptor_Curve(edge.wrapped), deflection)
-            points = [sampler.Value(i + 1) for i in range(sampler.NbPoints())]
-            curves.append(("line", tuple((p.X(), p.Y()) for p in points)))
-    return curves
+            points = [
+                (p.X(), p.Y()) for p in (sampler.Value(i + 1) for i in range(sampler.NbPoints()))
+            ]
+            curves.append(("line", _straightened(points, deflection)))
+    return _without_covered(curves)
+
+
+def _straightened(points: list[tuple[float, float]], tolerance: float) -> tuple:
+    """A curve seen edge-on (a hole's floor from the side) comes back as a flat spline: keep
+    it as the straight line it looks like."""
+    (ax, ay), (bx, by) = min(points), max(points)
+    length = math.hypot(bx - ax, by - ay)
+    if length > 0 and all(
+        abs((bx - ax) * (y - ay) - (by - ay) * (x - ax)) / length < tolerance for x, y in points
+    ):
+        return ((ax, ay), (bx, by))
+    return tuple(points)
+
+
+def _without_covered(curves: list) -> list:
+    """Straight lines that lie along a longer one (a circle seen edge-on comes in overlapping
+    halves) are drawn once."""
+    straight = [i for i, c in enumerate(curves) if c[0] == "line" and len(c[1]) == 2]
+    if len(straight) < 2:
+        return curves
+    a = np.array([curves[i][1][0] for i in straight])
+    b = np.array([curves[i][1][1] for i in straight])
+    lengths = np.hypot(*(b - a).T)
+    count = len(straight)
+    dropped = set()
+    chunk = max(1, 200_000 // count)  # lines per step: bounds the temporary arrays' size
+    for first in range(0, count, chunk):
+        rows = np.arange(first, min(count, first + chunk))
+        near = (_distances(a[rows], a, b) < 1e-3) & (_distances(b[rows], a, b) < 1e-3)
+        longer = lengths[None, :] > lengths[rows, None] + 1e-9
+        # of equal lines, the first is kept
+        earlier = (np.abs(lengths[None, :] - lengths[rows, None]) <= 1e-9) & (
+            np.arange(count)[None, :] < rows[:, None]
+        )
+        covered = near & (longer | earlier)
+        dropped.update(straight[k] for k in rows[covered.any(axis=1)])
+    return [c for i, c in enumerate(curves) if i not in dropped]
+
+
+def _distances(points: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Distances from each point to each segment a[j]-b[j]: shape (points, segments)."""
+    d = b - a
+    length = np.maximum((d * d).sum(axis=1), 1e-30)
+    rel = points[:, None, :] - a[None, :, :]
+    t = np.clip((rel * d[None, :, :]).sum(axis=2) / length[None, :], 0.0, 1.0)
+    gap = rel - t[:, :, None] * d[None, :, :]
+    return np.sqrt((gap * gap).sum(axis=2))
 
 
 def _points(curve) -> list[tuple[float, float]]:
@@ -154,16 +203,11 @@ def _without_overdrawn(hidden: list, visible: list) -> list:
 
 def _all_near(points: np.ndarray, a: np.ndarray, b: np.ndarray, tolerance: float = 1e-3) -> bool:
     """Whether every point lies within `tolerance` of one of the segments a[i]-b[i]."""
-    d = b - a
-    length = np.maximum((d * d).sum(axis=1), 1e-30)
     chunk = max(1, 500_000 // len(a))  # points per step: bounds the temporary arrays' size
-    for first in range(0, len(points), chunk):
-        rel = points[first : first + chunk, None, :] - a[None, :, :]
-        t = np.clip((rel * d[None, :, :]).sum(axis=2) / length[None, :], 0.0, 1.0)
-        gap = rel - t[:, :, None] * d[None, :, :]
-        if not np.all(np.min((gap * gap).sum(axis=2), axis=1) < tolerance**2):
-            return False
-    return True
+    return all(
+        np.all(_distances(points[first : first + chunk], a, b).min(axis=1) < tolerance)
+        for first in range(0, len(points), chunk)
+    )
 
 
 def _ring(circle, count: int = 24) -> list[tuple[float, float]]:

@@ -17,8 +17,12 @@ from dataclasses import dataclass, field
 import ezdxf
 from ezdxf import units
 from ezdxf.enums import TextEntityAlignment
+from reportlab import rl_config
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
+
+# Binary page streams: ASCII85 (reportlab's default) makes every PDF a quarter larger.
+rl_config.useA85 = 0
 
 Point = tuple[float, float]
 
