@@ -4,15 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('artifacts', '0001_artifact_content_addressed'),
+        ("artifacts", "0001_artifact_content_addressed"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='artifact',
-            name='kind',
-            field=models.CharField(choices=[('stl', 'Stl'), ('step', 'Step'), ('glb', 'Glb'), ('png', 'Png'), ('dxf', 'Dxf'), ('svg', 'Svg'), ('log', 'Log'), ('drawing_dxf', 'Drawing Dxf'), ('drawing_svg', 'Drawing Svg'), ('drawing_pdf', 'Drawing Pdf')], max_length=16),
+            model_name="artifact",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("stl", "Stl"),
+                    ("step", "Step"),
+                    ("glb", "Glb"),
+                    ("png", "Png"),
+                    ("dxf", "Dxf"),
+                    ("svg", "Svg"),
+                    ("log", "Log"),
+                    ("drawing_dxf", "Drawing Dxf"),
+                    ("drawing_svg", "Drawing Svg"),
+                    ("drawing_pdf", "Drawing Pdf"),
+                ],
+                max_length=16,
+            ),
         ),
     ]

@@ -22,7 +22,8 @@ def test_every_artifact_downloads_from_s3_through_its_presigned_url(s3, live_ser
         run_worker()
         job = api.get(job_url).json()
     assert job["status"] == "completed", job["error"]
-    assert {a["kind"] for a in job["artifacts"]} == {"stl", "step", "glb", "png"}
+    drawings = {"drawing_dxf", "drawing_svg", "drawing_pdf"}
+    assert {a["kind"] for a in job["artifacts"]} == {"stl", "step", "glb", "png", *drawings}
     for artifact in job["artifacts"]:
         url = urlparse(artifact["url"])
         assert f"{url.scheme}://{url.netloc}" == s3.client.meta.endpoint_url
@@ -31,7 +32,9 @@ def test_every_artifact_downloads_from_s3_through_its_presigned_url(s3, live_ser
         assert response.status_code == 200
         assert hashlib.sha256(response.content).hexdigest() == artifact["sha256"]
         assert response.headers["content-type"] == artifact["content_type"]
-        name = f"naturalcad-{job['id'][:8]}.{artifact['kind']}"
+        kind = artifact["kind"]
+        suffix = f"-drawing.{kind[8:]}" if kind in drawings else f".{kind}"
+        name = f"naturalcad-{job['id'][:8]}{suffix}"
         assert response.headers["content-disposition"] == f'attachment; filename="{name}"'
     stl = next(a for a in job["artifacts"] if a["kind"] == "stl")
     assert stl_size(httpx.get(stl["url"]).content) == pytest.approx([30, 20, 10], abs=1e-3)
@@ -43,7 +46,7 @@ def test_a_repeated_part_completes_from_the_stored_files(s3, make_job, monkeypat
     pipeline.run_job(str(first.id))
     stored = s3.object_keys()
 
-    def no_build(spec):
+    def no_build(spec, job_id=""):
         raise AssertionError("a repeated part must not be built again")
 
     monkeypatch.setattr(pipeline, "build_isolated", no_build)

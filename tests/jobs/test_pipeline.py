@@ -11,6 +11,7 @@ from naturalcad.errors import CodedError
 from tests.conftest import stl_size
 
 pytestmark = pytest.mark.slow
+DRAWINGS = {"drawing_dxf", "drawing_svg", "drawing_pdf"}
 
 
 def statuses(job) -> list[str]:
@@ -27,12 +28,35 @@ def test_a_cube_job_completes_with_stored_files(make_job):
     assert statuses(job)[-2:] == ["running", "completed"]
     assert job.spec_json["geometry"]["features"][0]["feature_type"] == "box"
     artifacts = {a.kind: a for a in job.artifacts.all()}
-    assert set(artifacts) == {"stl", "step", "glb", "png"}
+    assert set(artifacts) == {"stl", "step", "glb", "png", *DRAWINGS}
     stl = default_storage.open(artifacts["stl"].storage_key).read()
     assert hashlib.sha256(stl).hexdigest() == artifacts["stl"].sha256
     assert len(stl) == artifacts["stl"].size_bytes
     assert stl_size(stl) == pytest.approx([40, 40, 40], abs=1e-3)
     assert default_storage.open(artifacts["step"].storage_key).read().startswith(b"ISO-10303-21")
+
+
+def test_a_drawing_that_overruns_costs_only_the_drawing(make_job, settings):
+    settings.DRAWING_TIMEOUT_SECONDS = 0.001  # no drawing is made this fast: a real overrun
+    job = make_job(JobStatus.QUEUED, prompt="a 40 mm cube")
+    pipeline.run_job(str(job.id))
+    job.refresh_from_db()
+    assert job.status == JobStatus.COMPLETED, job.error_text
+    artifacts = {a.kind: a for a in job.artifacts.all()}
+    assert set(artifacts) == {"stl", "step", "glb", "png", "log"}
+    log = default_storage.open(artifacts["log"].storage_key).read().decode()
+    assert log.startswith("drawing left out: the draw took longer than")
+    assert artifacts["log"].content_type.startswith("text/plain")
+
+
+def test_a_drawing_names_its_job(make_job):
+    job = make_job(JobStatus.QUEUED, prompt="a 40 mm cube")
+    pipeline.run_job(str(job.id))
+    svg = job.artifacts.get(kind="drawing_svg")
+    assert svg.content_type == "image/svg+xml"
+    assert svg.download_name == f"naturalcad-{str(job.id)[:8]}-drawing.svg"
+    assert f"JOB {job.id}".encode() in default_storage.open(svg.storage_key).read()
+    assert svg.storage_key.endswith(".svg")
 
 
 def test_an_unreadable_prompt_fails_with_a_code_and_no_files(make_job, media_root):
@@ -81,7 +105,7 @@ def test_a_partly_read_prompt_fails_naming_the_unread_words_and_builds_nothing(m
 
 
 def test_a_geometry_error_fails_the_job(make_job, monkeypatch):
-    def broken(spec):
+    def broken(spec, job_id=""):
         raise CodedError("geometry_timeout", "the build took longer than 60 s")
 
     monkeypatch.setattr(pipeline, "build_isolated", broken)
@@ -92,7 +116,7 @@ def test_a_geometry_error_fails_the_job(make_job, monkeypatch):
 
 
 def test_an_unexpected_crash_still_ends_the_job(make_job, monkeypatch):
-    def crash(spec):
+    def crash(spec, job_id=""):
         raise ZeroDivisionError
 
     monkeypatch.setattr(pipeline, "build_isolated", crash)
@@ -106,8 +130,8 @@ def test_a_job_canceled_during_the_build_keeps_no_files(make_job, media_root, mo
     job = make_job(JobStatus.QUEUED)
     real_build = pipeline.build_isolated
 
-    def build_then_cancel(spec):
-        files = real_build(spec)
+    def build_then_cancel(spec, job_id=""):
+        files = real_build(spec, job_id)
         job.refresh_from_db()
         job.transition(JobStatus.CANCELED)
         return files

@@ -27,6 +27,20 @@ def test_the_child_builds_and_returns_every_file():
     assert files["glb"][:4] == b"glTF"
 
 
+def test_the_drawing_comes_after_the_files_as_a_step_of_its_own():
+    title = {"intent": "a block", "job_id": "job-1", "date": "2026-11-29"}
+    slow = runner.build_files(
+        spec(BOX), timeout=60, memory_mb=2048, drawing=runner.DrawingRequest(title, 0.001)
+    )
+    assert set(slow) == {"stl", "step", "glb", "png", "log"}  # the part, and why no drawing
+    assert b"drawing left out" in slow["log"]
+    files = runner.build_files(
+        spec(BOX), timeout=60, memory_mb=2048, drawing=runner.DrawingRequest(title, 60)
+    )
+    assert {"drawing_dxf", "drawing_svg", "drawing_pdf"} <= set(files)
+    assert b"JOB job-1" in files["drawing_svg"]
+
+
 def test_a_build_over_its_time_limit_is_killed():
     with pytest.raises(CodedError) as caught:
         runner.build_files(spec(BOX), timeout=0.001, memory_mb=2048)

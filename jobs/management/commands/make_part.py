@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management import BaseCommand, CommandError
 
+from artifacts.kinds import file_suffix
 from jobs.models import AUTO, OUTPUT_TYPE_CHOICES, Mode
 from jobs.pipeline import build_isolated, derive_spec
 from naturalcad.errors import CodedError
@@ -35,8 +36,9 @@ class Command(BaseCommand):
         out.mkdir(parents=True, exist_ok=True)
         (out / "spec.json").write_text(json.dumps(spec, indent=2))
         for kind, data in sorted(files.items()):
-            (out / f"part.{kind}").write_bytes(data)
-            self.stdout.write(f"{out / f'part.{kind}'}  {len(data)} bytes")
+            path = out / f"part{file_suffix(kind)}"
+            path.write_bytes(data)
+            self.stdout.write(f"{path}  {len(data)} bytes")
 
     def _spec(self, options) -> dict:
         if options["prompt"] is not None:
