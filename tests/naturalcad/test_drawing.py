@@ -16,9 +16,9 @@ import pytest
 from ezdxf import bbox
 from PIL import Image
 
+from naturalcad.errors import CodedError
 from naturalcad.geometry import drawing
 from naturalcad.geometry.build import build_part
-from naturalcad.geometry.errors import GeometryError
 from tests.conftest import ROOT
 from tests.naturalcad.test_examples import BOUNDED, EXAMPLES, FLAT, SOLIDS, example
 from tests.space.test_browser import CHROMIUM, CHROMIUM_ARGS
@@ -192,7 +192,7 @@ def test_a_flat_part_keeps_its_outline_alone_on_its_layer_with_dimensions_apart(
 
 def test_a_part_past_the_drawing_cap_is_refused_with_a_reason(monkeypatch):
     monkeypatch.setattr(drawing, "MAX_FACES", 5)
-    with pytest.raises(GeometryError) as caught:
+    with pytest.raises(CodedError) as caught:
         drawn("blind_hole")
     assert caught.value.code == "drawing_too_complex"
     assert "8 faces" in caught.value.message
