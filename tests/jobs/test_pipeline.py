@@ -45,7 +45,7 @@ def test_a_drawing_that_overruns_costs_only_the_drawing(make_job, settings):
     artifacts = {a.kind: a for a in job.artifacts.all()}
     assert set(artifacts) == {"stl", "step", "glb", "png", "log"}
     log = default_storage.open(artifacts["log"].storage_key).read().decode()
-    assert log.startswith("drawing left out: the draw took longer than")
+    assert log.startswith("drawing left out: the drawing took longer than")
     assert artifacts["log"].content_type.startswith("text/plain")
 
 
