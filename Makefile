@@ -38,6 +38,7 @@ bench: $(STAMP)
 	DEBUG=true $(PY) bench/geometry.py
 	$(PY) -m naturalcad.stack exec -- $(PY) bench/interpret.py
 	$(PY) -m naturalcad.stack exec -- $(PY) bench/worker.py
+	$(PY) bench/drawing.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
