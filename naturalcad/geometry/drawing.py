@@ -539,32 +539,26 @@ def _frame_and_title(sheet: sh.Sheet, layout: Layout, title: Title) -> None:
         sheet.add(sh.Text(sh.TEXT.name, (x, y), text, height))
 
 
+def _above(rect: Rect, value: float, offset: float = _DIM_OFFSET) -> sh.Dimension:
+    """A rectangle's width, dimensioned above it."""
+    top = rect.top
+    return sh.Dimension(
+        (rect.left, top), (rect.right, top), (rect.left, top + offset), False, value
+    )
+
+
+def _left_of(rect: Rect, value: float, offset: float = _DIM_OFFSET) -> sh.Dimension:
+    """A rectangle's height, dimensioned on its left."""
+    x = rect.left
+    return sh.Dimension((x, rect.bottom), (x, rect.top), (x - offset, rect.bottom), True, value)
+
+
 def _dimensions(layout: Layout, sizes: dict) -> list[sh.Dimension]:
-    front, left = layout.front, layout.left
-    length, height = sizes["front"]
-    width = sizes["left"][0]
+    (length, height), width = sizes["front"], sizes["left"][0]
     return [
-        sh.Dimension(
-            (front.left, front.top),
-            (front.right, front.top),
-            (front.left, front.top + _DIM_OFFSET),
-            False,
-            length,
-        ),
-        sh.Dimension(
-            (front.left, front.bottom),
-            (front.left, front.top),
-            (front.left - _DIM_OFFSET, front.bottom),
-            True,
-            height,
-        ),
-        sh.Dimension(
-            (left.left, left.top),
-            (left.right, left.top),
-            (left.left, left.top + _DIM_OFFSET),
-            False,
-            width,
-        ),
+        _above(layout.front, length),
+        _left_of(layout.front, height),
+        _above(layout.left, width),
     ]
 
 
@@ -661,25 +655,9 @@ def _flat_sheet(shape, groups: list[HoleGroup], notes: list[str]) -> tuple[sh.Sh
             sheet.add(*_centre_items([line], TOP, origin, scale, bd.Vector()))
     sheet.add(_label(view, "TRUE SHAPE"))
     sheet.add(*_callout_items(groups, layout, origin, bd.Vector()))
-    sheet.dimensions.append(
-        sh.Dimension(
-            (view.left, view.top),
-            (view.right, view.top),
-            (view.left, view.top + _DIM_OFFSET),
-            False,
-            size[0],
-        )
-    )
-    if size[1] > 1e-6:
-        sheet.dimensions.append(
-            sh.Dimension(
-                (view.left, view.bottom),
-                (view.left, view.top),
-                (view.left - _DIM_OFFSET, view.bottom),
-                True,
-                size[1],
-            )
-        )
+    sheet.dimensions.append(_above(view, size[0]))
+    if size[1] > 1e-6:  # a straight route has no height to dimension
+        sheet.dimensions.append(_left_of(view, size[1]))
     return sheet, layout
 
 
@@ -705,16 +683,13 @@ def cut_file(shape, spec: dict) -> bytes:
     sheet = sh.Sheet("", 0.0, 0.0, 1.0)
     sheet.add(*_placed(curves, (0.0, 0.0), 1.0, sh.OUTLINE.name))
     xmin, ymin, xmax, ymax = _box(curves)
-    sheet.dimensions.append(
-        sh.Dimension((xmin, ymin), (xmax, ymin), (xmin, ymin - _ROOM), False, xmax - xmin)
-    )
+    outline = Rect(xmin, ymin, xmax, ymax)
+    sheet.dimensions.append(_above(outline, xmax - xmin, _ROOM))
     if ymax - ymin > 1e-6:  # a straight route has no height to dimension
-        sheet.dimensions.append(
-            sh.Dimension((xmin, ymin), (xmin, ymax), (xmin - _ROOM, ymin), True, ymax - ymin)
-        )
-    row = ymax + _ROOM
+        sheet.dimensions.append(_left_of(outline, ymax - ymin, _ROOM))
+    row = ymin - _ROOM
     for group in holes_in(spec, shape):
-        if group.found:
+        if group.found:  # below the part, clear of the cut
             sheet.add(sh.Text(sh.DIMENSION.name, (xmin, row), group.callout))
-            row += _CALLOUT_ROW
+            row -= _CALLOUT_ROW
     return sh.to_dxf(sheet)
