@@ -56,7 +56,11 @@ def derive_spec(prompt: str, output_type: str, mode: str, job: Job | None = None
 
 def build_isolated(spec: dict, job_id: str = "local build") -> dict[str, bytes]:
     """The part's files and its drawing; a drawing that fails costs only the drawing."""
-    title = {"intent": spec.get("intent", ""), "job_id": job_id, "date": timezone.now().date().isoformat()}
+    title = {
+        "intent": spec.get("intent", ""),
+        "job_id": job_id,
+        "date": timezone.now().date().isoformat(),
+    }
     return runner.build_files(
         spec,
         timeout=settings.GEOMETRY_TIMEOUT_SECONDS,

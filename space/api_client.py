@@ -126,12 +126,11 @@ class NaturalCadApi:
 
 
 def local_path(job_id: str, kind: str) -> Path:
-    return (
-        Path(tempfile.gettempdir())
-        / "naturalcad-space"
-        / job_id
-        / f"naturalcad-{job_id[:8]}.{kind}"
-    )
+    # named as the API names downloads: naturalcad-<id>.stl, naturalcad-<id>-drawing.pdf
+    drawing = kind.removeprefix("drawing_")
+    suffix = f"-drawing.{drawing}" if drawing != kind else f".{kind}"
+    folder = Path(tempfile.gettempdir()) / "naturalcad-space" / job_id
+    return folder / f"naturalcad-{job_id[:8]}{suffix}"
 
 
 def failure_message(job: dict) -> str:

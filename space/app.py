@@ -90,17 +90,21 @@ class Shown(NamedTuple):
     status: Any
     model: Any
     preview: Any
+    drawing: Any  # the technical drawing's sheet (its SVG)
     step: Any
     stl: Any
     dxf: Any
     svg: Any
+    drawing_pdf: Any
+    drawing_dxf: Any
+    drawing_svg: Any
     dimensions: Any
     notes: Any
 
 
 def cleared_outputs(status: Any) -> Shown:
     hidden = gr.update(value=None, visible=False)
-    return Shown(status, None, hidden, hidden, hidden, hidden, hidden, [], "")
+    return Shown(status, None, *[hidden] * (len(Shown._fields) - 4), [], "")
 
 
 def build_seconds(job: dict) -> float:
@@ -126,10 +130,15 @@ def job_outputs(job: dict) -> Shown:
         preview=gr.update(
             value=str(files["png"]) if "png" in files else None, visible="png" in files
         ),
+        # Gradio shows an SVG file as it is: the sheet, crisp at any zoom
+        drawing=button("drawing_svg", True),
         step=button("step", not flat),
         stl=button("stl", not flat),
         dxf=button("dxf", flat),
         svg=button("svg", flat),
+        drawing_pdf=button("drawing_pdf", True),
+        drawing_dxf=button("drawing_dxf", True),
+        drawing_svg=button("drawing_svg", True),
         dimensions=dimension_rows(job.get("spec")),
         notes=assumptions(job.get("spec")),
     )
@@ -231,7 +240,10 @@ def build() -> gr.Blocks:
     with gr.Blocks(title="NaturalCAD") as demo:
         session_id = gr.BrowserState("", storage_key="naturalcad_session")
         history = gr.BrowserState([], storage_key="naturalcad_history")
-        gr.Markdown("# NaturalCAD\nDescribe a part in a sentence; get STEP, STL and a 3D preview.")
+        gr.Markdown(
+            "# NaturalCAD\nDescribe a part in a sentence; get STEP, STL, a 3D preview and a "
+            "dimensioned drawing."
+        )
         with gr.Row():
             with gr.Column(scale=2):
                 prompt = gr.Textbox(
@@ -254,11 +266,18 @@ def build() -> gr.Blocks:
             with gr.Column(scale=3):
                 model = gr.Model3D(label="3D preview", elem_id="preview", height=420)
                 preview = gr.Image(label="Preview image", visible=False, height=240)
+                drawing = gr.Image(
+                    label="Technical drawing", visible=False, elem_id="drawing", height=420
+                )
                 with gr.Row():
                     step = gr.DownloadButton("Download STEP", visible=False)
                     stl = gr.DownloadButton("Download STL", visible=False)
                     dxf = gr.DownloadButton("Download DXF", visible=False)
                     svg = gr.DownloadButton("Download SVG", visible=False)
+                with gr.Row():
+                    drawing_pdf = gr.DownloadButton("Drawing (PDF)", visible=False)
+                    drawing_dxf = gr.DownloadButton("Drawing (DXF, layers)", visible=False)
+                    drawing_svg = gr.DownloadButton("Drawing (SVG)", visible=False)
                 dimensions = gr.Dataframe(
                     headers=["feature", "type", "parameter", "value"],
                     label="Dimensions",
@@ -279,10 +298,14 @@ def build() -> gr.Blocks:
             status=status,
             model=model,
             preview=preview,
+            drawing=drawing,
             step=step,
             stl=stl,
             dxf=dxf,
             svg=svg,
+            drawing_pdf=drawing_pdf,
+            drawing_dxf=drawing_dxf,
+            drawing_svg=drawing_svg,
             dimensions=dimensions,
             notes=notes,
         )

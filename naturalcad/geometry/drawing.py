@@ -9,10 +9,13 @@ the largest that fits. Flat parts get their 1:1 cut file with dimensions on thei
 
 import itertools
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import build123d as bd
 import numpy as np
+import numpy.typing as npt
 from OCP.BRepAdaptor import BRepAdaptor_Curve
 from OCP.GCPnts import GCPnts_QuasiUniformDeflection
 
@@ -62,10 +65,33 @@ LEFT = View("left", "LEFT", (-1, 0, 0), (0, 0, 1))  # first angle: drawn right o
 ISO = View("iso", "ISOMETRIC", (1, -1, 1), (0, 0, 1))
 
 
+Point = tuple[float, float]
+Array = npt.NDArray[np.float64]
+Shape = Any  # a build123d Solid or Compound; build123d's own hints are not strict-clean
+
+
+@dataclass(frozen=True)
+class Line:
+    """A projected edge as a polyline, in a view's coordinates (mm)."""
+
+    points: tuple[Point, ...]
+
+
+@dataclass(frozen=True)
+class Ring:
+    """A projected full circle (a hole seen along its axis)."""
+
+    centre: Point
+    radius: float
+
+
+Curve = Line | Ring
+
+
 @dataclass
 class Projection:
-    visible: list = field(default_factory=list)  # ("line", points) or ("circle", centre, r)
-    hidden: list = field(default_factory=list)
+    visible: list[Curve] = field(default_factory=list)
+    hidden: list[Curve] = field(default_factory=list)
     box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # xmin, ymin, xmax, ymax
 
     @property
@@ -90,26 +116,26 @@ class Drawing:
 # --- projection ----------------------------------------------------------------------------
 
 
-def _curves(edges, deflection: float) -> list:
-    curves = []
+def _curves(edges: Iterable[bd.Edge], deflection: float) -> list[Curve]:
+    curves: list[Curve] = []
     for edge in edges:
         kind = edge.geom_type
         if kind == bd.GeomType.LINE:
             a, b = edge.start_point(), edge.end_point()
-            curves.append(("line", ((a.X, a.Y), (b.X, b.Y))))
+            curves.append(Line(((a.X, a.Y), (b.X, b.Y))))
         elif kind == bd.GeomType.CIRCLE and edge.is_closed:
             centre = edge.arc_center
-            curves.append(("circle", (centre.X, centre.Y), edge.radius))
+            curves.append(Ring((centre.X, centre.Y), edge.radius))
         else:
             sampler = GCPnts_QuasiUniformDeflection(BRepAdaptor_Curve(edge.wrapped), deflection)
             points = [
                 (p.X(), p.Y()) for p in (sampler.Value(i + 1) for i in range(sampler.NbPoints()))
             ]
-            curves.append(("line", _straightened(points, deflection)))
+            curves.append(Line(_straightened(points, deflection)))
     return _without_covered(curves)
 
 
-def _straightened(points: list[tuple[float, float]], tolerance: float) -> tuple:
+def _straightened(points: list[Point], tolerance: float) -> tuple[Point, ...]:
     """A curve seen edge-on (a hole's floor from the side) comes back as a flat spline: keep
     it as the straight line it looks like."""
     (ax, ay), (bx, by) = min(points), max(points)
@@ -121,17 +147,17 @@ def _straightened(points: list[tuple[float, float]], tolerance: float) -> tuple:
     return tuple(points)
 
 
-def _without_covered(curves: list) -> list:
+def _without_covered(curves: list[Curve]) -> list[Curve]:
     """Straight lines that lie along a longer one (a circle seen edge-on comes in overlapping
     halves) are drawn once."""
-    straight = [i for i, c in enumerate(curves) if c[0] == "line" and len(c[1]) == 2]
+    straight = [i for i, c in enumerate(curves) if isinstance(c, Line) and len(c.points) == 2]
     if len(straight) < 2:
         return curves
-    a = np.array([curves[i][1][0] for i in straight])
-    b = np.array([curves[i][1][1] for i in straight])
+    a = np.array([_points(curves[i])[0] for i in straight])
+    b = np.array([_points(curves[i])[1] for i in straight])
     lengths = np.hypot(*(b - a).T)
     count = len(straight)
-    dropped = set()
+    dropped: set[int] = set()
     chunk = max(1, 200_000 // count)  # lines per step: bounds the temporary arrays' size
     for first in range(0, count, chunk):
         rows = np.arange(first, min(count, first + chunk))
@@ -146,26 +172,27 @@ def _without_covered(curves: list) -> list:
     return [c for i, c in enumerate(curves) if i not in dropped]
 
 
-def _distances(points: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _distances(points: Array, a: Array, b: Array) -> Array:
     """Distances from each point to each segment a[j]-b[j]: shape (points, segments)."""
     d = b - a
     length = np.maximum((d * d).sum(axis=1), 1e-30)
     rel = points[:, None, :] - a[None, :, :]
     t = np.clip((rel * d[None, :, :]).sum(axis=2) / length[None, :], 0.0, 1.0)
     gap = rel - t[:, :, None] * d[None, :, :]
-    return np.sqrt((gap * gap).sum(axis=2))
+    distances: Array = np.sqrt((gap * gap).sum(axis=2))
+    return distances
 
 
-def _points(curve) -> list[tuple[float, float]]:
-    if curve[0] == "line":
-        return list(curve[1])
-    (x, y), r = curve[1], curve[2]
+def _points(curve: Curve) -> list[Point]:
+    if isinstance(curve, Line):
+        return list(curve.points)
+    (x, y), r = curve.centre, curve.radius
     return [
         (x + r * math.cos(a), y + r * math.sin(a)) for a in (0, math.pi / 2, math.pi, 1.5 * math.pi)
     ]
 
 
-def _box(curves) -> tuple[float, float, float, float]:
+def _box(curves: Sequence[Curve]) -> tuple[float, float, float, float]:
     xs, ys = [], []
     for curve in curves:
         for x, y in _points(curve):
@@ -174,7 +201,7 @@ def _box(curves) -> tuple[float, float, float, float]:
     return (min(xs), min(ys), max(xs), max(ys)) if xs else (0.0, 0.0, 0.0, 0.0)
 
 
-def project(shape, view: View, centre: bd.Vector, deflection: float) -> Projection:
+def project(shape: Shape, view: View, centre: bd.Vector, deflection: float) -> Projection:
     visible, hidden = shape.project_to_viewport(
         centre + bd.Vector(view.toward).normalized() * 1000, view.up, centre
     )
@@ -183,11 +210,12 @@ def project(shape, view: View, centre: bd.Vector, deflection: float) -> Projecti
     return Projection(drawn, _without_overdrawn(behind, drawn), _box(drawn))
 
 
-def _without_overdrawn(hidden: list, visible: list) -> list:
+def _without_overdrawn(hidden: list[Curve], visible: list[Curve]) -> list[Curve]:
     """Hidden edges that lie under visible ones (a box's back edges) are not drawn dashed."""
-    starts, ends = [], []
+    starts: list[Point] = []
+    ends: list[Point] = []
     for curve in visible:
-        points = _points(curve) if curve[0] == "line" else _ring(curve)
+        points = _points(curve) if isinstance(curve, Line) else _ring(curve)
         starts.extend(points[:-1])
         ends.extend(points[1:])
     if not starts:
@@ -195,13 +223,13 @@ def _without_overdrawn(hidden: list, visible: list) -> list:
     a, b = np.array(starts), np.array(ends)
     kept = []
     for curve in hidden:
-        samples = np.array(_ring(curve) if curve[0] == "circle" else _midpoints(curve[1]))
+        samples = np.array(_ring(curve) if isinstance(curve, Ring) else _midpoints(curve.points))
         if not _all_near(samples, a, b):
             kept.append(curve)
     return kept
 
 
-def _all_near(points: np.ndarray, a: np.ndarray, b: np.ndarray, tolerance: float = 1e-3) -> bool:
+def _all_near(points: Array, a: Array, b: Array, tolerance: float = 1e-3) -> bool:
     """Whether every point lies within `tolerance` of one of the segments a[i]-b[i]."""
     chunk = max(1, 500_000 // len(a))  # points per step: bounds the temporary arrays' size
     return all(
@@ -210,15 +238,15 @@ def _all_near(points: np.ndarray, a: np.ndarray, b: np.ndarray, tolerance: float
     )
 
 
-def _ring(circle, count: int = 24) -> list[tuple[float, float]]:
-    (x, y), r = circle[1], circle[2]
+def _ring(circle: Ring, count: int = 24) -> list[Point]:
+    (x, y), r = circle.centre, circle.radius
     return [
         (x + r * math.cos(2 * math.pi * k / count), y + r * math.sin(2 * math.pi * k / count))
         for k in range(count + 1)
     ]
 
 
-def _midpoints(points) -> list[tuple[float, float]]:
+def _midpoints(points: Sequence[Point]) -> list[Point]:
     pairs = itertools.pairwise(points)
     return [*points, *(((a[0] + b[0]) / 2, (a[1] + b[1]) / 2) for a, b in pairs)]
 
@@ -272,8 +300,15 @@ def _title_rect(name: str) -> Rect:
     return Rect(frame.right - _TITLE_W, frame.bottom, frame.right, frame.bottom + _TITLE_H)
 
 
+Sizes = dict[str, tuple[float, float]]  # each view's width and height in mm
+
+
+class Placer(Protocol):
+    def __call__(self, name: str, scale: float, force: bool = False) -> Layout | None: ...
+
+
 def _place(
-    name: str, scale: float, sizes: dict, callout_size: tuple[float, float], force: bool = False
+    name: str, scale: float, sizes: Sizes, callout_size: Point, force: bool = False
 ) -> Layout | None:
     """The three views at `scale` on sheet `name`, or None when they do not fit."""
     frame, title = _frame(name), _title_rect(name)
@@ -295,7 +330,7 @@ def _place(
 
 
 def _place_flat(
-    name: str, scale: float, size: tuple[float, float], callout_size, force: bool = False
+    name: str, scale: float, size: Point, callout_size: Point, force: bool = False
 ) -> Layout | None:
     """A flat part: its one view, dimensioned above and to the left, callouts to its right."""
     frame, title = _frame(name), _title_rect(name)
@@ -351,10 +386,10 @@ def _with_iso(layout: Layout, regions: list[Rect], iso_size: tuple[float, float]
     )
 
 
-def choose_layout(place, iso_size: tuple[float, float] | None, notes_room: float = 0.0) -> Layout:
+def choose_layout(place: Placer, iso_size: Point | None, notes_room: float = 0.0) -> Layout:
     """The largest ISO scale at which `place(sheet, scale)` fits the views: on A4 unless A3
     shows the part at a larger scale and A4 would have to shrink it."""
-    best = {}
+    best: dict[str, Layout] = {}
     for name in SHEETS:
         for scale in SCALES:
             layout = place(name, scale)
@@ -363,6 +398,7 @@ def choose_layout(place, iso_size: tuple[float, float] | None, notes_room: float
                 break
     if not best:  # nothing fits even at the smallest scale: draw it there on A3 regardless
         layout = place("A3", SCALES[-1], force=True)
+        assert layout is not None  # forced
         return (
             layout
             if iso_size is None
@@ -383,28 +419,39 @@ def _regions(layout: Layout, notes_room: float) -> list[Rect]:
 # --- drawing the sheet --------------------------------------------------------------------
 
 
-def _placed(curves, origin: tuple[float, float], scale: float, layer: str) -> list:
+def _placed(curves: Iterable[Curve], origin: Point, scale: float, layer: str) -> list[sh.Item]:
     ox, oy = origin
-    items = []
+    items: list[sh.Item] = []
     for curve in curves:
-        if curve[0] == "circle":
-            (x, y), r = curve[1], curve[2]
+        if isinstance(curve, Ring):
+            (x, y), r = curve.centre, curve.radius
             items.append(sh.Circle(layer, (ox + x * scale, oy + y * scale), r * scale))
         else:
-            points = tuple((ox + x * scale, oy + y * scale) for x, y in curve[1])
+            points = tuple((ox + x * scale, oy + y * scale) for x, y in curve.points)
             items.append(sh.Polyline(layer, points))
     return items
 
 
-def _origin(rect: Rect, projection: Projection, scale: float) -> tuple[float, float]:
+def _origin(rect: Rect, projection: Projection, scale: float) -> Point:
     """Where the view's (0, 0) goes so that its box fills `rect`."""
     xmin, ymin, _, _ = projection.box
     return rect.left - xmin * scale, rect.bottom - ymin * scale
 
 
-def _centre_lines(shape) -> list[tuple[str, bd.Vector, float, float, float]]:
-    """Round features with an axis along X, Y or Z: (axis, a point on it, radius, from, to)."""
-    found: dict[tuple, list[float]] = {}
+@dataclass(frozen=True)
+class Axis:
+    """The axis of a round feature along X, Y or Z, and how far the feature reaches."""
+
+    name: str  # X, Y or Z
+    point: bd.Vector  # a point on the axis
+    radius: float
+    low: float  # the feature's extent along the axis
+    high: float
+
+
+def _centre_lines(shape: Shape) -> list[Axis]:
+    """Every round feature's axis that runs along X, Y or Z, once."""
+    found: dict[tuple[float, ...], list[float]] = {}
     for face in shape.faces():
         if face.geom_type not in (bd.GeomType.CYLINDER, bd.GeomType.CONE):
             continue
@@ -426,19 +473,22 @@ def _centre_lines(shape) -> list[tuple[str, bd.Vector, float, float, float]]:
         )
     lines = []
     for key, (radius, low, high) in found.items():
-        index = key[0]
+        index = int(key[0])
         others = iter(key[1:])
         point = [next(others) if i != index else 0.0 for i in range(3)]
-        lines.append(("XYZ"[index], bd.Vector(*point), radius, low, high))
+        lines.append(Axis("XYZ"[index], bd.Vector(*point), radius, low, high))
     return lines
 
 
-def _centre_items(lines, view: View, origin, scale: float, centre: bd.Vector) -> list:
-    items = []
+def _centre_items(
+    lines: list[Axis], view: View, origin: Point, scale: float, centre: bd.Vector
+) -> list[sh.Item]:
+    items: list[sh.Item] = []
     toward = bd.Vector(view.toward)
     ox, oy = origin
-    for axis_name, point, radius, low, high in lines:
-        axis = bd.Vector(*[1.0 if axis_name == n else 0.0 for n in "XYZ"])
+    for line in lines:
+        point, radius, low, high = line.point, line.radius, line.low, line.high
+        axis = bd.Vector(*[1.0 if line.name == n else 0.0 for n in "XYZ"])
         if abs(axis.dot(toward)) > 0.5:  # seen end-on: a centre mark
             x, y = view.flat(point, centre)
             x, y = ox + x * scale, oy + y * scale
@@ -473,8 +523,10 @@ def _label(rect: Rect, text: str) -> sh.Text:
     )
 
 
-def _callout_items(groups: list[HoleGroup], layout: Layout, origin, centre: bd.Vector) -> list:
-    items = []
+def _callout_items(
+    groups: list[HoleGroup], layout: Layout, origin: Point, centre: bd.Vector
+) -> list[sh.Item]:
+    items: list[sh.Item] = []
     ox, oy = origin
     row = layout.callouts.top - sh.TEXT_HEIGHT
     for group in groups:
@@ -497,6 +549,16 @@ def _callout_items(groups: list[HoleGroup], layout: Layout, origin, centre: bd.V
         items.append(sh.Text(sh.TEXT.name, text_at, group.callout))
         row -= _CALLOUT_ROW
     return items
+
+
+def _pitch_circles(
+    groups: list[HoleGroup], origin: Point, scale: float, centre: bd.Vector
+) -> list[sh.Item]:
+    """Bolt circles: a centre line through the holes of a polar pattern, about the Z axis."""
+    x, y = TOP.flat(bd.Vector(0, 0, 0), centre)
+    at = (origin[0] + x * scale, origin[1] + y * scale)
+    radii = {r for g in groups if g.found for r in g.pitch_radii if r > 0}
+    return [sh.Circle(sh.CENTER.name, at, r * scale) for r in sorted(radii)]
 
 
 def _callout_size(groups: list[HoleGroup]) -> tuple[float, float]:
@@ -553,7 +615,7 @@ def _left_of(rect: Rect, value: float, offset: float = _DIM_OFFSET) -> sh.Dimens
     return sh.Dimension((x, rect.bottom), (x, rect.top), (x - offset, rect.bottom), True, value)
 
 
-def _dimensions(layout: Layout, sizes: dict) -> list[sh.Dimension]:
+def _dimensions(layout: Layout, sizes: Sizes) -> list[sh.Dimension]:
     (length, height), width = sizes["front"], sizes["left"][0]
     return [
         _above(layout.front, length),
@@ -562,7 +624,7 @@ def _dimensions(layout: Layout, sizes: dict) -> list[sh.Dimension]:
     ]
 
 
-def draw_part(shape, spec: dict, title: Title) -> Drawing:
+def draw_part(shape: Shape, spec: dict[str, Any], title: Title) -> Drawing:
     """The part's drawing: three views and an isometric of a solid, one view of a flat part."""
     faces = len(shape.faces())
     if faces > MAX_FACES:
@@ -590,7 +652,9 @@ def draw_part(shape, spec: dict, title: Title) -> Drawing:
     return Drawing(_files(sheet, title), notes, sheet)
 
 
-def _solid_sheet(shape, groups: list[HoleGroup], notes: list[str]) -> tuple[sh.Sheet, Layout]:
+def _solid_sheet(
+    shape: Shape, groups: list[HoleGroup], notes: list[str]
+) -> tuple[sh.Sheet, Layout]:
     box = shape.bounding_box()
     centre, size = box.center(), box.size
     sizes = {"front": (size.X, size.Z), "top": (size.X, size.Y), "left": (size.Y, size.Z)}
@@ -616,6 +680,7 @@ def _solid_sheet(shape, groups: list[HoleGroup], notes: list[str]) -> tuple[sh.S
         sheet.add(_label(rect, f"{view.label} VIEW"))
         if view is TOP:
             sheet.add(*_callout_items(groups, layout, origin, centre))
+            sheet.add(*_pitch_circles(groups, origin, layout.scale, centre))
     if layout.iso is None:
         notes.append("the isometric view did not fit the sheet and was left out")
     else:
@@ -624,7 +689,7 @@ def _solid_sheet(shape, groups: list[HoleGroup], notes: list[str]) -> tuple[sh.S
     return sheet, layout
 
 
-def _iso_items(iso: Projection, layout: Layout) -> list:
+def _iso_items(iso: Projection, layout: Layout) -> list[sh.Item]:
     region, scale = layout.iso, layout.iso_scale
     assert region is not None
     width, height = iso.size[0] * scale, iso.size[1] * scale
@@ -636,7 +701,7 @@ def _iso_items(iso: Projection, layout: Layout) -> list:
     return [*placed, _label(at, f"ISOMETRIC {sh.scale_label(scale)}")]
 
 
-def _flat_sheet(shape, groups: list[HoleGroup], notes: list[str]) -> tuple[sh.Sheet, Layout]:
+def _flat_sheet(shape: Shape, groups: list[HoleGroup], notes: list[str]) -> tuple[sh.Sheet, Layout]:
     curves = _curves(shape.edges(), _DEFLECTION)
     xmin, ymin, xmax, ymax = _box(curves)
     size = (xmax - xmin, ymax - ymin)
@@ -649,10 +714,9 @@ def _flat_sheet(shape, groups: list[HoleGroup], notes: list[str]) -> tuple[sh.Sh
     sheet = sh.Sheet(layout.sheet, *SHEETS[layout.sheet], scale)
     sheet.add(*_placed(curves, origin, scale, sh.OUTLINE.name))
     for curve in curves:
-        if curve[0] == "circle":
-            centre = bd.Vector(curve[1][0], curve[1][1], 0)
-            line = ("Z", centre, curve[2], 0.0, 0.0)
-            sheet.add(*_centre_items([line], TOP, origin, scale, bd.Vector()))
+        if isinstance(curve, Ring):
+            axis = Axis("Z", bd.Vector(*curve.centre, 0), curve.radius, 0.0, 0.0)
+            sheet.add(*_centre_items([axis], TOP, origin, scale, bd.Vector()))
     sheet.add(_label(view, "TRUE SHAPE"))
     sheet.add(*_callout_items(groups, layout, origin, bd.Vector()))
     sheet.dimensions.append(_above(view, size[0]))
@@ -672,7 +736,7 @@ def _files(sheet: sh.Sheet, title: Title) -> dict[str, bytes]:
 # --- flat parts ------------------------------------------------------------------------------
 
 
-def cut_file(shape, spec: dict) -> bytes:
+def cut_file(shape: Shape, spec: dict[str, Any]) -> bytes:
     """A flat part's DXF at 1:1 in its own coordinates: the outline alone on OUTLINE, so a
     laser or cutter takes it as it is, and every dimension and callout on DIMENSION, so an
     operator can hide them."""

@@ -5,6 +5,7 @@ the shape says which of those holes are really there. A drawing's hole callouts 
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import build123d as bd
 
@@ -31,6 +32,7 @@ class HoleGroup:
     hole: Hole
     centres: list[Point]  # every copy the spec makes, in XY
     found: list[Point] = field(default_factory=list)  # the copies the built part has
+    pitch_radii: set[float] = field(default_factory=set)  # bolt circles about Z its copies lie on
 
     @property
     def callout(self) -> str:
@@ -64,7 +66,7 @@ def _mm(value: float) -> str:
     return f"{round(value, 2):g}"
 
 
-def _hole(feature: dict) -> Hole:
+def _hole(feature: dict[str, Any]) -> Hole:
     counterbore = None
     if "counterbore_diameter" in feature:
         counterbore = (feature["counterbore_diameter"], counterbore_depth(feature))
@@ -81,7 +83,7 @@ def _hole(feature: dict) -> Hole:
 Copies = list[tuple[Hole, Point]]
 
 
-def _patterned(feature: dict, copies: Copies) -> Copies:
+def _patterned(feature: dict[str, Any], copies: Copies) -> Copies:
     """The copies a pattern adds (the engine's patterns add copies, not the original)."""
     kind = feature["feature_type"]
     if kind == "linear_pattern":
@@ -116,10 +118,11 @@ def _mirrored(point: Point, plane: str) -> Point:
     return {"XZ": (x, -y), "YZ": (-x, y), "XY": (x, y)}[plane]
 
 
-def spec_holes(spec: dict) -> list[HoleGroup]:
+def spec_holes(spec: dict[str, Any]) -> list[HoleGroup]:
     """Each hole feature with every centre the spec gives it, in feature order."""
     tools: dict[str, Copies] = {}
     applied: Copies = []
+    pitch: dict[Hole, set[float]] = {}
     for feature in spec["geometry"]["features"]:
         kind, name = feature["feature_type"], feature["name"]
         if kind == "hole":
@@ -132,6 +135,9 @@ def spec_holes(spec: dict) -> list[HoleGroup]:
             # a mirror of the whole part mirrors every hole made so far
             source = tools.get(feature["of"], []) if "of" in feature else list(applied)
             tools[name] = _patterned(feature, source)
+            if kind == "polar_pattern":
+                for hole, (x, y) in source:
+                    pitch.setdefault(hole, set()).add(round(math.hypot(x, y), 6))
         else:
             continue
         applied.extend(tools[name])
@@ -140,10 +146,12 @@ def spec_holes(spec: dict) -> list[HoleGroup]:
         centres = groups.setdefault(hole, [])
         if all(math.dist(point, other) > _TOLERANCE_MM for other in centres):
             centres.append(point)
-    return [HoleGroup(hole, centres) for hole, centres in groups.items()]
+    return [
+        HoleGroup(hole, centres, [], pitch.get(hole, set())) for hole, centres in groups.items()
+    ]
 
 
-def _built_circles(shape) -> list[tuple[float, float, float]]:
+def _built_circles(shape: Any) -> list[tuple[float, float, float]]:
     """(x, y, radius) of every round hole wall along Z in the part, or circle in a flat one."""
     circles = []
     if shape.solids():
@@ -158,7 +166,7 @@ def _built_circles(shape) -> list[tuple[float, float, float]]:
     return circles
 
 
-def holes_in(spec: dict, shape) -> list[HoleGroup]:
+def holes_in(spec: dict[str, Any], shape: Any) -> list[HoleGroup]:
     """The spec's hole groups, each with the centres the built part confirms."""
     groups = spec_holes(spec)
     circles = _built_circles(shape) if groups else []

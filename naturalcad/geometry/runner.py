@@ -40,7 +40,7 @@ _WARM_UP = {
 
 @dataclass(frozen=True)
 class DrawingRequest:
-    title: dict  # intent, job_id, date: what the title block says
+    title: dict[str, str]  # intent, job_id, date: what the title block says
     timeout: float  # seconds, apart from the build's own limit
 
 
@@ -135,7 +135,8 @@ def _drawing(child: _Child, request: DrawingRequest) -> dict[str, bytes]:
     """A step of its own after the part's files: a drawing that fails, crashes or overruns
     costs only the drawing (the job's log says why), never the part."""
     try:
-        return child.run("draw", json.loads(json.dumps(request.title)), request.timeout)
+        files: dict[str, bytes] = child.run("draw", dict(request.title), request.timeout)
+        return files
     except CodedError as error:
         reason = error.message
         if error.code in ("geometry_timeout", "geometry_memory"):

@@ -14,9 +14,10 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-import ezdxf
 from ezdxf import units
 from ezdxf.enums import TextEntityAlignment
+from ezdxf.filemanagement import new as new_dxf
+from ezdxf.layouts.layout import Modelspace
 from reportlab import rl_config
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
@@ -168,7 +169,7 @@ def drawn_items(sheet: Sheet) -> Iterator[Item]:
 
 
 def to_dxf(sheet: Sheet) -> bytes:
-    doc = ezdxf.new("R2013", units=units.MM)
+    doc = new_dxf("R2013", units=units.MM)
     doc.header["$MEASUREMENT"] = 1  # metric
     unit = 1 / sheet.scale  # paper mm -> part mm
     doc.header["$LTSCALE"] = unit
@@ -221,7 +222,7 @@ def _scaled(point: Point, unit: float) -> tuple[float, float]:
     return point[0] * unit, point[1] * unit
 
 
-def _dxf_item(msp, item: Item, unit: float) -> None:
+def _dxf_item(msp: Modelspace, item: Item, unit: float) -> None:
     attribs = {"layer": item.layer}
     if isinstance(item, Polyline):
         points = [_scaled(p, unit) for p in item.points]
@@ -268,14 +269,8 @@ def to_svg(sheet: Sheet) -> bytes:
     ET.SubElement(svg, "rect", width="100%", height="100%", fill="white")
     groups = {}
     for layer in LAYERS:
-        group = ET.SubElement(
-            svg,
-            "g",
-            id=layer.name,
-            stroke=_rgb(layer),
-            fill="none",
-            **{"stroke-width": f"{layer.width:g}", "stroke-linecap": "round"},
-        )
+        style = {"stroke-width": f"{layer.width:g}", "stroke-linecap": "round"}
+        group = ET.SubElement(svg, "g", style, id=layer.name, stroke=_rgb(layer), fill="none")
         if layer.dashes:
             group.set("stroke-dasharray", " ".join(f"{d:g}" for d in layer.dashes))
         groups[layer.name] = group
@@ -296,25 +291,19 @@ def to_svg(sheet: Sheet) -> bytes:
             ET.SubElement(group, "polygon", points=points, fill=_rgb(layer), stroke="none")
         else:
             x, y = item.at
+            font = {
+                "font-family": _FONT,
+                "font-size": f"{item.height / _CAP_HEIGHT:.3f}",
+                "text-anchor": {"left": "start", "center": "middle", "right": "end"}[item.align],
+            }
             text = ET.SubElement(
-                group,
-                "text",
-                x=f"{x:.3f}",
-                y=f"{flip - y:.3f}",
-                fill=_rgb(layer),
-                stroke="none",
-                **{
-                    "font-family": _FONT,
-                    "font-size": f"{item.height / _CAP_HEIGHT:.3f}",
-                    "text-anchor": {"left": "start", "center": "middle", "right": "end"}[
-                        item.align
-                    ],
-                },
+                group, "text", font, x=f"{x:.3f}", y=f"{flip - y:.3f}", fill=_rgb(layer)
             )
+            text.set("stroke", "none")
             if item.angle:
                 text.set("transform", f"rotate({-item.angle:g} {x:.3f} {flip - y:.3f})")
             text.text = item.text
-    return ET.tostring(svg, encoding="utf-8", xml_declaration=True)
+    return bytes(ET.tostring(svg, encoding="utf-8", xml_declaration=True))
 
 
 # --- PDF -------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ def build_and_measure(spec: dict) -> dict[str, Any]:
     return measure(build_part(spec), spec["output_type"])
 
 
-def draw_last(title: dict) -> dict[str, bytes]:
+def draw_last(title: dict[str, str]) -> dict[str, bytes]:
     """The drawing files of the latest build, and a log when the drawing has something to say."""
     drawing = draw_part(_last["shape"], _last["spec"], Title(**title))
     if drawing.notes:

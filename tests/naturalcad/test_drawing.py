@@ -258,3 +258,10 @@ def test_the_svg_renders_in_a_browser(plate, tmp_path):
     assert 0.005 < dark < 0.2  # lines drawn, not a blank or a black page
     assert red > 100  # the centre lines' colour
     print(f"screenshot: {SCREENSHOT}")
+
+
+def test_a_bolt_circle_is_drawn_through_a_polar_pattern_of_holes():
+    """The flange's six Ø8 holes at 35 mm from the axis: a centre-line circle of radius 35."""
+    doc = read_dxf(drawn("polar_flange").files["drawing_dxf"])
+    radii = [round(c.dxf.radius, 6) for c in doc.modelspace().query('CIRCLE[layer=="CENTER"]')]
+    assert radii == [35]

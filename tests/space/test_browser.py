@@ -47,6 +47,8 @@ def test_typing_a_prompt_and_clicking_generate_shows_the_part(space, space_key):
         canvas = page.locator("#preview canvas")
         expect(canvas).to_be_visible(timeout=30_000)
         expect(page.get_by_role("button", name="Download STEP")).to_be_visible()
+        expect(page.locator("#drawing img")).to_be_visible()  # the technical drawing's sheet
+        expect(page.get_by_role("button", name="Drawing (PDF)")).to_be_visible()
         expect(page.get_by_text("assumed holes 7 mm from the edges")).to_be_visible()
         # Let the viewer draw a frame: wait until the canvas has a non-empty size and paints.
         page.wait_for_function(

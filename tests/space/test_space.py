@@ -7,28 +7,20 @@ from jobs.models import Feedback, Job, JobStatus
 from tests.space.conftest import start_space, stop
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+# What the result step shows, in the Space's order (space/app.py's Shown)
+SHOWN = [
+    *("status", "model", "preview", "drawing", "step", "stl", "dxf", "svg"),
+    *("drawing_pdf", "drawing_dxf", "drawing_svg", "dimensions", "notes"),
+]
 
 
 def generate(space_url: str, prompt: str, session: str = "browser-1") -> dict:
     """What a visitor does: Generate (status until the job ends), then the result step."""
     client = Client(space_url, verbose=False)
     status, job_id, _ = client.predict(prompt, "3d_solid", "part", session, api_name="/generate")
-    names = [
-        "status",
-        "model",
-        "preview",
-        "step",
-        "stl",
-        "dxf",
-        "svg",
-        "dimensions",
-        "notes",
-        "history",
-        "past",
-        "gallery",
-    ]
     result = client.predict(job_id, [], api_name="/result")
-    out = dict(zip(names, result, strict=True)) | {"job_id": job_id}
+    out = dict(zip([*SHOWN, "history", "past", "gallery"], result, strict=True))
+    out["job_id"] = job_id
     if not job_id:  # refused before a job existed: the status line carries the message
         out["status"] = status
     return out
@@ -51,6 +43,14 @@ def test_a_prompt_becomes_a_downloaded_step_file_of_the_right_size(space, space_
     assert out["step"]["visible"] and out["stl"]["visible"] and not out["dxf"]["visible"]
     assert step_size(out["step"]["value"]) == pytest.approx([120, 70, 5], abs=1e-3)
     assert out["model"].endswith(".glb")
+    # the technical drawing: shown, and its three files offered
+    sheet = out["drawing"]["value"]  # Gradio inlines an SVG as a data URL
+    assert out["drawing"]["visible"] and sheet["orig_name"].endswith("-drawing.svg")
+    assert sheet["url"].startswith("data:image/svg+xml,") and "FRONT%20VIEW" in sheet["url"]
+    pdf = out["drawing_pdf"]
+    assert pdf["visible"] and pdf["value"].endswith("-drawing.pdf")
+    assert open(pdf["value"], "rb").read(5) == b"%PDF-"  # noqa: SIM115 - a test's quick look
+    assert out["drawing_dxf"]["visible"] and out["drawing_svg"]["visible"]
     rows = {(row[0], row[2]): row[3] for row in out["dimensions"]["data"]}
     assert rows[("holes", "diameter")] == "6 mm"
     assert rows[("holes", "positions")] == "(-53, -28); (53, -28); (53, 28); (-53, 28)"
@@ -58,7 +58,7 @@ def test_a_prompt_becomes_a_downloaded_step_file_of_the_right_size(space, space_
     assert out["history"][0]["id"] == out["job_id"]
     assert [caption for _, caption in _gallery(out)] == ["a 120 x 70 mm mounting plate, 5 mm thick"]
     reloaded = Client(space, verbose=False).predict(out["job_id"], api_name="/reload")
-    assert reloaded[0].startswith("✅ **completed**") and reloaded[3]["visible"]
+    assert reloaded[0].startswith("✅ **completed**") and reloaded[SHOWN.index("step")]["visible"]
     job = Job.objects.get(id=out["job_id"])
     assert job.client_session_id == "browser-1"
     assert job.api_key_id == space_key.id  # the Space spoke for its visitor with its key
