@@ -413,10 +413,20 @@ def _boolean(ctx: Context, f: Feature) -> Tool:
 # --- flat outputs -----------------------------------------------------------------------
 
 
+def _rect(f: Feature) -> Shape:
+    """A rectangle outline, its corners rounded when a radius is given (true arcs in DXF)."""
+    radius = f.get("corner_radius")
+    if not radius:
+        return bd.Rectangle(f["length"], f["width"])
+    if 2 * radius >= min(f["length"], f["width"]):
+        raise impossible(f, f"{radius:g} mm corners do not fit the rectangle")
+    return bd.RectangleRounded(f["length"], f["width"], radius)
+
+
 def _profile(ctx: Context, f: Feature) -> None:
     shape = f["shape"]
     if shape == "rect":
-        face = bd.Rectangle(f["length"], f["width"])
+        face = _rect(f)
     elif shape == "circle":
         face = bd.Circle(f["diameter"] / 2)
     elif shape == "polygon":

@@ -150,10 +150,10 @@ def read_tray(r: Reading, s: Sizes, noun: re.Match[str]) -> Body:
 
 def _tray_implies(body: Body, modifiers: list[Any], r: Reading) -> list[Any]:
     """A tray, an open box or an enclosure is hollow and open at the top."""
-    from naturalcad.interpret.modifiers import Shell
+    from naturalcad.interpret.modifiers import Shell, read_floors
 
     shells = [m for m in modifiers if isinstance(m, Shell)]
-    return [] if shells else [Shell(body.wall, True)]
+    return [] if shells else [Shell(body.wall, True, floors=read_floors(r))]
 
 
 def read_square_tube(r: Reading, s: Sizes, noun: re.Match[str]) -> Body:

@@ -21,9 +21,10 @@ def flat_features(body: Body, modifiers: list[Any], reading: Reading) -> list[Fe
     for modifier in modifiers:
         if isinstance(modifier, HoleSet):
             _add_holes(outline, modifier, body, reading)
-        elif isinstance(modifier, EdgeTreatment) and modifier.kind == "fillet":
-            # a flat outline has no arcs but its holes' yet: segments would only look round
+        elif isinstance(modifier, EdgeTreatment) and outline.get("shape") != "rect":
             raise PromptPartlyUnderstood(f"{body.summary} as a flat outline", [modifier.phrase])
+        elif isinstance(modifier, EdgeTreatment) and modifier.kind == "fillet":
+            _round_corners(outline, modifier)
         elif isinstance(modifier, EdgeTreatment) and modifier.edges in ("vertical", "all"):
             _chamfer_corners(outline, modifier)
         else:
@@ -44,6 +45,12 @@ def _add_holes(outline: Feature, holes: HoleSet, body: Body, reading: Reading) -
         raise OutputTypeUnsupported("a flat outline here holds holes of one diameter only")
     outline["holes"] = outline.get("holes", []) + feature["positions"]
     outline["hole_diameter"] = feature["diameter"]
+
+
+def _round_corners(outline: Feature, edge: EdgeTreatment) -> None:
+    if edge.size * 2 >= min(outline["length"], outline["width"]):
+        raise OutputTypeUnsupported(f"{edge.size:g} mm corners do not fit this outline")
+    outline["corner_radius"] = edge.size
 
 
 def _chamfer_corners(outline: Feature, edge: EdgeTreatment) -> None:

@@ -233,6 +233,7 @@ _KEEP = _words(
     spaced spacers edge corner centred centres though trough think black plane place holds
     plates blocks cylinders spheres squares pyramids washers flanges brackets pockets fillets
     chamfers circles profiles channels standoffs widths lengths heights thicker thinner
+    counterbore countersink flanged squared profiled edged cornered thorough circled
     """
 )
 

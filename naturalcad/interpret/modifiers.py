@@ -176,7 +176,7 @@ _PLACEMENT_RULES: list[Callable[[Placement, Body, Reading, str, float], Position
 # Continuations that place copies, shared by holes, slots, pockets and bosses.
 PLACING = {
     "corners": r"(?:at|in|on|near|into|at each of|in each of)?\s*(?:the|all|each|every|4)?\s*"
-    r"(?:4\s*)?corners?\b",
+    r"(?:4\s*)?corners?\b(?!\s*[:,]?\s*(?:are\s+)?(?:rounded|filleted|chamfered|radius))",
     "offset": rf"{q('offset')}\s*(?:in\s*)?from\s*(?:the|each|all|both|every)?\s*(?:outer\s*)?"
     r"(?:edges?|sides?|borders?|corners?)\b|(?:inset|offset|in)\s*(?:by)?\s*"
     + q("offset2")
@@ -887,6 +887,11 @@ FLOOR = re.compile(
 )
 
 
+def read_floors(reading: Reading) -> list[tuple[float | None, tuple[int, int]]]:
+    """Floors said apart from the walls, left unclaimed until a shell settles them."""
+    return [(reading.first_mm(f, "f1", "f2"), f.span()) for f in reading.find(FLOOR)]
+
+
 @dataclass
 class Shell:
     wall: float | None
@@ -931,7 +936,7 @@ def read_shell(reading: Reading) -> list[Modifier]:
     if not opened and not walls:
         return []
     wall = next((reading.first_mm(m, "w1", "w2", "w3") for m in walls), None)
-    floors = [(reading.first_mm(f, "f1", "f2"), f.span()) for f in reading.find(FLOOR)]
+    floors = read_floors(reading)
     open_top = any("open" in p.text(reading) or "lid" in p.text(reading) for p in opened)
     hollow = any(re.search("hollow|shell", p.text(reading)) for p in opened)
     return [Shell(wall=wall, open_top=open_top or not hollow, floors=floors)]

@@ -383,6 +383,7 @@ FEATURES: dict[str, Feature] = {
             "shape": _shape("outline", "rect", "circle", "polygon", "points"),
             "length": size("rect: along X", False),
             "width": size("rect: along Y", False),
+            "corner_radius": size("rect: rounds its 4 corners", False),
             "diameter": size("circle; polygon: across corners", False),
             "sides": Attr("sides", "polygon", False),
             "points": Attr("polygon", "points: the corners", False),

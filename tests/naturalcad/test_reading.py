@@ -89,13 +89,19 @@ def test_the_issues_unreadable_examples_are_refused_naming_what_was_not_read(
         assert words in error.message
 
 
-def test_the_laser_plate_as_a_drawing_names_the_rounded_corners_it_cannot_draw():
-    # a flat outline is straight lines and hole circles: corner arcs are not in its vocabulary
-    error = refusal(LASER)
-    assert error.code == "prompt_partly_understood"
-    assert error.message == (
-        "I read a 200 x 100 x 3 mm plate as a flat outline; I could not place 'rounded corners'."
-    )
+def test_the_laser_plate_is_a_flat_outline_with_its_grid_and_rounded_corners():
+    spec, shape = build(LASER)
+    assert (spec["output_type"], spec["mode"]) == ("2d_vector", "sketch")
+    assert "output type 2d_vector, read from the prompt" in spec["notes"]
+    (outline,) = spec["geometry"]["features"]
+    assert len(outline["holes"]) == 8 and outline["hole_diameter"] == 5
+    assert outline["corner_radius"] == 2  # unsaid: assumed, and the notes say so
+    assert "assumed fillets of 2 mm" in spec["notes"]
+    area = 200 * 100 - (4 - PI) * 2**2 - 8 * PI * 2.5**2
+    assert sum(face.area for face in shape.faces()) == pytest.approx(area, rel=1e-6)
+    assert extent(shape)[1:] == [100, 200]
+    arcs = [e for e in shape.edges() if e.geom_type.name == "CIRCLE" and e.radius == 2]
+    assert len(arcs) == 4  # true arcs, not segments
 
 
 def test_the_laser_plate_with_square_corners_is_a_flat_outline_with_its_grid():
