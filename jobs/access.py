@@ -150,6 +150,21 @@ class Client:
         return TIER_POLICY[self.tier]
 
     @property
+    def speaks_for_others(self) -> bool:
+        """A key that many people reach us through proves nothing about which of them asks."""
+        return self.policy.forwards
+
+    @property
+    def identity(self) -> str:
+        """Who this is, for scoping what a client names (its Idempotency-Keys): the key, or
+        the person's address hash (behind the Space: both)."""
+        if self.api_key is None:
+            return f"ip:{self.ip_hash}"
+        if self.speaks_for_others:
+            return f"key:{self.api_key.id}/ip:{self.ip_hash}"
+        return f"key:{self.api_key.id}"
+
+    @property
     def audit(self) -> dict:
         key_id = self.api_key.id if self.api_key else None
         return {
@@ -163,12 +178,34 @@ class Client:
 def identify(request, session_id: str = "") -> Client:
     api_key = _api_key(request)
     tier = api_key.tier if api_key else Tier.ANONYMOUS
-    ip, forwarded = _client_ip(request), False
-    if TIER_POLICY[tier].forwards:
-        end_user = _valid_ip(request.headers.get("X-End-User-IP", ""))
-        if end_user:
-            ip, forwarded = end_user, True
-    return Client(tier, hash_ip(ip), session_id, api_key, forwarded)
+    if not TIER_POLICY[tier].forwards:
+        return Client(tier, hash_ip(client_ip(request)), session_id, api_key)
+    return Client(tier, _end_user_hash(request, session_id), session_id, api_key, forwarded=True)
+
+
+def _end_user_hash(request, session_id: str) -> str:
+    """The person the Space speaks for: their address; without a valid one, their session,
+    and without that, one shared "unknown visitor". Never no one: a visitor whose address
+    is missing must not escape the per-person limits."""
+    end_user = _valid_ip(request.headers.get("X-End-User-IP", ""))
+    if end_user:
+        return hash_ip(end_user)
+    return hash_ip(f"session:{session_id}" if session_id else "unknown-visitor")
+
+
+def new_job_secret() -> tuple[str, str]:
+    """(raw secret for the creator of a job, shown once; its hash to store)."""
+    raw = secrets.token_urlsafe(24)
+    return raw, hash_key(raw)
+
+
+def owns(client: Client, job: Job, secret: str) -> bool:
+    """The creator of a job: its secret, or the same API key unless that key speaks for many."""
+    by_secret = bool(secret and job.owner_secret_hash) and hmac.compare_digest(
+        hash_key(secret), job.owner_secret_hash
+    )
+    by_key = client.api_key is not None and not client.speaks_for_others
+    return by_secret or (by_key and job.api_key_id == client.api_key.id)
 
 
 def _api_key(request) -> ApiKey | None:
@@ -191,7 +228,7 @@ def _valid_ip(value: str) -> str:
         return ""
 
 
-def _client_ip(request) -> str:
+def client_ip(request) -> str:
     """REMOTE_ADDR, unless a trusted proxy in front of us is configured to say who it was."""
     meta = request.META
     if settings.CLIENT_IP_SOURCE == "fly":

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import transaction
 from django.utils import timezone
 
 from artifacts.models import Artifact
@@ -39,7 +40,7 @@ class JobAdmin(admin.ModelAdmin):
     def short_prompt(self, job) -> str:
         return job.prompt[:80]
 
-    @admin.action(description="Cancel selected unfinished jobs")
+    @admin.action(description="Cancel selected unfinished jobs", permissions=["change"])
     def cancel(self, request, queryset):
         by = request.user.get_username()
         done = self._each(request, queryset, lambda job: services.cancel_job(job.id, by=by))
@@ -57,7 +58,12 @@ class JobAdmin(admin.ModelAdmin):
                 done += 1
         return done
 
-    @admin.action(description="Block the clients (IP hashes) of selected jobs")
+    def has_add_block_permission(self, request) -> bool:
+        return request.user.has_perm("jobs.add_block")
+
+    @admin.action(
+        description="Block the clients (IP hashes) of selected jobs", permissions=["add_block"]
+    )
     def block_clients(self, request, queryset):
         hashes = {job.ip_hash for job in queryset if job.ip_hash}
         for ip_hash in hashes:
@@ -75,7 +81,7 @@ class JobAdmin(admin.ModelAdmin):
             )
         self.message_user(request, f"Blocked {len(hashes)} client(s).", messages.SUCCESS)
 
-    @admin.action(description="Retry selected failed or canceled jobs")
+    @admin.action(description="Retry selected failed or canceled jobs", permissions=["change"])
     def retry(self, request, queryset):
         by = request.user.get_username()
         done = self._each(request, queryset, lambda job: services.requeue_job(job, by=by))
@@ -100,7 +106,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
             "moderation.api_key_saved", key=obj.id, tier=obj.tier, by=request.user.get_username()
         )
 
-    @admin.action(description="Revoke selected keys")
+    @admin.action(description="Revoke selected keys", permissions=["change"])
     def revoke(self, request, queryset):
         for key in queryset.filter(revoked_at__isnull=True):
             key.revoked_at = timezone.now()
@@ -131,5 +137,21 @@ class BlockAdmin(admin.ModelAdmin):
         )
 
     def delete_model(self, request, obj):
-        record("moderation.unblock", kind=obj.kind, value=obj.value, by=request.user.get_username())
+        self._audit_unblock(request, [obj])
         super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        """The bulk "delete selected" action: each lifted block is audited like a single one."""
+        with transaction.atomic():
+            self._audit_unblock(request, queryset)
+            super().delete_queryset(request, queryset)
+
+    @staticmethod
+    def _audit_unblock(request, blocks) -> None:
+        for block in blocks:
+            record(
+                "moderation.unblock",
+                kind=block.kind,
+                value=block.value,
+                by=request.user.get_username(),
+            )

@@ -88,6 +88,9 @@ class Job(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reused_by"
     )
     request_fingerprint = models.CharField(max_length=64, blank=True, default="")
+    # sha256 of the secret handed to the creator once: it proves ownership (cancel, feedback)
+    # where an API key cannot, e.g. for the visitors the Space speaks for.
+    owner_secret_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-created_at"]

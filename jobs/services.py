@@ -44,6 +44,8 @@ def submit_job(data: dict, *, client: Client, idempotency_key: str | None) -> tu
     """
     request_fingerprint = fingerprint(data)
     if idempotency_key:
+        # Scoped to the client: another client's same key is another key, not its job.
+        idempotency_key = fingerprint({"client": client.identity, "key": idempotency_key})
         existing = _replay(idempotency_key, request_fingerprint)
         if existing is not None:
             return existing, False
@@ -66,6 +68,7 @@ def _replay(key: str, request_fingerprint: str) -> Job | None:
 
 def _create_and_queue(data, client: Client, idempotency_key, request_fingerprint) -> Job:
     normalized = normalize_prompt(data["prompt"])
+    secret, secret_hash = access.new_job_secret()
     job = Job.create_walked(
         [JobStatus.SUBMITTED, JobStatus.VALIDATED, JobStatus.QUEUED],
         [("access.granted", client.audit)],
@@ -80,7 +83,9 @@ def _create_and_queue(data, client: Client, idempotency_key, request_fingerprint
         api_key=client.api_key,
         idempotency_key=idempotency_key or None,
         request_fingerprint=request_fingerprint,
+        owner_secret_hash=secret_hash,
     )
+    job.secret = secret  # for the creating answer only; never stored
     # The Django connector defers on this same connection: job row and queue entry
     # commit together or not at all.
     build_job.defer(job_id=str(job.id))

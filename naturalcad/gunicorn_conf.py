@@ -10,3 +10,5 @@ control_socket_disable = True
 accesslog = "-"
 # No client address in the log: IPs are stored only as keyed hashes, and logs are stored too.
 access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
+# Answers gunicorn's own refusals in the API's JSON shape and logs them without the client IP.
+worker_class = "naturalcad.gunicorn_worker.Worker"

@@ -1,5 +1,6 @@
 """Django settings. Every value that differs between machines comes from the environment."""
 
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -21,14 +22,22 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("NATURALCAD_DATA_DIR", str(BASE_DIR / ".data")))
 
 DEBUG = env_bool("DEBUG", False)
+# production: behind TLS, every secret from the environment. local (`make run`, `make test`):
+# plain HTTP on loopback, secrets generated once by the stack; not DEBUG, so answers are the
+# same JSON as in production (no settings pages, no URLconf listings).
+PROFILE = env_choice("NATURALCAD_PROFILE", "production", ["production", "local"])
+LOCAL = PROFILE == "local" or DEBUG
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "dev-only-insecure-key-never-used-in-production"  # noqa: S105
+    # A one-off command under DEBUG (a bench, make_part): a key of this process only.
+    SECRET_KEY = secrets.token_urlsafe(50)
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if LOCAL else [])
+# Where the Django admin lives; another path than the default keeps scanners off it.
+ADMIN_URL = env_str("ADMIN_URL", "admin/").strip("/") + "/"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -40,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "procrastinate.contrib.django",
     "audit",
     "artifacts",
@@ -47,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "jobs.api.edge.BodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -58,6 +69,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "naturalcad.urls"
+CSRF_FAILURE_VIEW = "jobs.api.edge.csrf_failure"
 WSGI_APPLICATION = "naturalcad.wsgi.application"
 APPEND_SLASH = False
 
@@ -112,6 +124,26 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "A sentence in, CAD files out.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # /api/docs from files this server ships: it works offline and loads nothing from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "APPEND_COMPONENTS": {
+        "securitySchemes": {
+            "bearer": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "An API key (nc_...). Optional unless the server requires one.",
+            }
+        }
+    },
+    # drf-spectacular adds the anonymous alternative ({}) itself: the key is optional.
+    "SECURITY": [{"bearer": []}],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "jobs.api.openapi.postprocess",
+    ],
 }
 
 PROCRASTINATE_WORKER_DEFAULTS = {
@@ -180,6 +212,9 @@ RATE_LIMITS = {
     "space_user": env_rates("RATE_LIMIT_SPACE_USER", "5/m,50/d"),
     "trusted": env_rates("RATE_LIMIT_TRUSTED", "60/m,5000/d"),
 }
+# Failed admin logins allowed per username and per client in a window; then even the right
+# password waits for the window to end.
+ADMIN_LOGIN_FAILURES = env_rates("ADMIN_LOGIN_FAILURES", "5/15m")
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 RATELIMIT_USE_CACHE = "ratelimit"
 _redis_url = env_str("REDIS_URL")
@@ -205,7 +240,7 @@ MAX_UNFINISHED_PER_CLIENT = env_int("MAX_UNFINISHED_PER_CLIENT", 3, minimum=1)
 MAX_UNFINISHED_PER_KEY = env_int("MAX_UNFINISHED_PER_KEY", 20, minimum=1)
 SHED_RETRY_AFTER_SECONDS = env_int("SHED_RETRY_AFTER_SECONDS", 30, minimum=1)
 
-if not DEBUG:
+if not LOCAL:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_REDIRECT_EXEMPT = [r"^health$"]

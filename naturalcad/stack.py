@@ -8,7 +8,9 @@ shutdown: the servers first, then Postgres. Nothing is left behind.
 """
 
 import argparse
+import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -43,12 +45,32 @@ def start_embedded_postgres(data_dir: Path, *, throwaway: bool):
     return server, f"postgresql://postgres@{host}:{info.port}/naturalcad"
 
 
-def child_env(database_url: str) -> dict[str, str]:
+def child_env(database_url: str, secrets_file: Path | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env["DATABASE_URL"] = database_url
-    env.setdefault("DEBUG", "true")
+    env.setdefault("NATURALCAD_PROFILE", "local")
     env.setdefault("PYTHONUNBUFFERED", "1")
+    for name, value in local_secrets(secrets_file).items():
+        env.setdefault(name, value)
     return env
+
+
+LOCAL_SECRETS = ("SECRET_KEY", "IP_HASH_KEY")
+
+
+def local_secrets(path: Path | None) -> dict[str, str]:
+    """This machine's own signing and IP-hashing keys, made once and kept in `path` (0600),
+    so links and hashes survive a restart; without a path, keys for this run only."""
+    if path is not None and path.exists():
+        return json.loads(path.read_text())
+    values = {name: secrets.token_urlsafe(50) for name in LOCAL_SECRETS}
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Created with its final mode: the keys are never readable by others, not even briefly.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            json.dump(values, out)
+    return values
 
 
 API_COMMAND = [PYTHON, "-m", "gunicorn", "-c", "python:naturalcad.gunicorn_conf", "naturalcad.wsgi"]
@@ -65,7 +87,11 @@ def processes(env: dict[str, str]) -> dict[str, list[str]]:
         "worker": _manage("run_worker"),
     }
     if (ROOT / "space" / "app.py").exists():
-        space_env = {"NATURALCAD_API_URL": f"http://127.0.0.1:{port}", "SPACE_PORT": "7860"}
+        space_env = {
+            "NATURALCAD_API_URL": f"http://127.0.0.1:{port}",
+            "SPACE_PORT": "7860",
+            "SPACE_TRUSTED_PROXIES": "0",  # locally nothing stands in front of the Space
+        }
         for name, value in space_env.items():
             env.setdefault(name, value)
         if not env.get("NATURALCAD_API_KEY"):
@@ -117,6 +143,10 @@ class Supervisor:
                 child.wait()
 
 
+def data_dir() -> Path:
+    return Path(os.environ.get("NATURALCAD_DATA_DIR", ROOT / ".data"))
+
+
 def database_url(throwaway: bool):
     """(server or None, url): the configured database, or an embedded one."""
     if os.environ.get("DATABASE_URL"):
@@ -125,13 +155,12 @@ def database_url(throwaway: bool):
         return start_embedded_postgres(
             Path(tempfile.mkdtemp(prefix="naturalcad-pg-")), throwaway=True
         )
-    data_dir = Path(os.environ.get("NATURALCAD_DATA_DIR", ROOT / ".data")) / "postgres"
-    return start_embedded_postgres(data_dir, throwaway=False)
+    return start_embedded_postgres(data_dir() / "postgres", throwaway=False)
 
 
 def run() -> int:
     server, url = database_url(throwaway=False)
-    env = child_env(url)
+    env = child_env(url, data_dir() / "secrets.json")
     try:
         for step in (("migrate", "--no-input"), ("collectstatic", "--no-input", "-v0")):
             subprocess.run(_manage(*step), cwd=ROOT, env=env, check=True)  # noqa: S603

@@ -32,6 +32,7 @@ _MESSAGES = {
     "api_key_required": "This Space is not configured with an API key.",
     "invalid_api_key": "This Space's API key was refused.",
     "internal_error": "Something went wrong on our side. Please try again.",
+    "not_found": "That part is not one you generated in this browser, or it no longer exists.",
 }
 
 
@@ -68,8 +69,12 @@ class NaturalCadApi:
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self.http = httpx.Client(base_url=base_url.rstrip("/"), headers=headers, timeout=timeout)
 
-    def _request(self, method: str, path: str, end_user_ip: str = "", **kwargs) -> httpx.Response:
+    def _request(
+        self, method: str, path: str, end_user_ip: str = "", secret: str = "", **kwargs
+    ) -> httpx.Response:
         headers = {"X-End-User-IP": end_user_ip} if end_user_ip else {}
+        if secret:
+            headers["X-Job-Secret"] = secret
         try:
             response = self.http.request(method, path, headers=headers, **kwargs)
         except httpx.HTTPError:
@@ -103,10 +108,17 @@ class NaturalCadApi:
         return self._request("GET", f"/jobs/{job_id}").json()
 
     def feedback(
-        self, job_id: str, rating: str, comment: str, session_id: str, end_user_ip: str = ""
+        self,
+        job_id: str,
+        rating: str,
+        comment: str,
+        session_id: str,
+        end_user_ip: str = "",
+        secret: str = "",
     ) -> None:
+        """Rate a job; `secret` (from its creation) proves it is this visitor's."""
         body = {"rating": rating, "comment": comment[:500], "session_id": session_id}
-        self._request("POST", f"/jobs/{job_id}/feedback", end_user_ip, json=body)
+        self._request("POST", f"/jobs/{job_id}/feedback", end_user_ip, secret, json=body)
 
     def download(self, job: dict) -> dict[str, Path]:
         """Fetch every artifact of a completed job into a folder of its own (once)."""

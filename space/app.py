@@ -7,8 +7,10 @@ API's limits apply to each person rather than to the Space as a whole.
 
 import logging
 import os
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -22,6 +24,9 @@ API = NaturalCadApi(
     os.environ.get("NATURALCAD_API_URL", "http://127.0.0.1:8000"),
     os.environ.get("NATURALCAD_API_KEY", ""),
 )
+# Proxies of the hosting platform in front of this app, each appending the address it saw to
+# X-Forwarded-For (one on Hugging Face Spaces; `make run` sets 0: nothing in front).
+TRUSTED_PROXIES = int(os.environ.get("SPACE_TRUSTED_PROXIES", "1"))
 POLL_SECONDS = 0.5
 GIVE_UP_SECONDS = 300
 FLAT = {"2d_vector", "1d_path"}
@@ -45,13 +50,41 @@ STEPS = {"submitted": 1, "validated": 1, "queued": 2, "running": 3, "completed":
 
 
 def end_user_ip(request: gr.Request | None) -> str:
-    """On Spaces the visitor is the first X-Forwarded-For hop; locally, the socket peer."""
+    """The visitor's address as the platform's proxy saw it: the X-Forwarded-For hop that the
+    outermost of TRUSTED_PROXIES appended, counted from the right. Every hop to its left is
+    whatever the visitor sent. With no proxy (locally), the socket peer. "" when there is
+    none: the API then limits the visitor by session instead."""
     if request is None:
         return ""
-    forwarded = request.headers.get("x-forwarded-for", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip()
-    return request.client.host if request.client else ""
+    if TRUSTED_PROXIES == 0:
+        return request.client.host if request.client else ""
+    hops = [hop.strip() for hop in request.headers.get("x-forwarded-for", "").split(",")]
+    return hops[-TRUSTED_PROXIES] if len(hops) >= TRUSTED_PROXIES else ""
+
+
+class JobSecrets:
+    """The secret the API returned for each job this Space created, by visitor session: only
+    the visitor who generated a part can rate it. In memory and bounded (oldest forgotten)."""
+
+    def __init__(self, capacity: int = 10_000):
+        self.capacity = capacity
+        self.secrets: OrderedDict[tuple[str, str], str] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def keep(self, session_id: str, job: dict) -> None:
+        if not job.get("secret"):
+            return
+        with self.lock:
+            self.secrets[(session_id, job["id"])] = job["secret"]
+            while len(self.secrets) > self.capacity:
+                self.secrets.popitem(last=False)
+
+    def get(self, session_id: str, job_id: str) -> str:
+        with self.lock:
+            return self.secrets.get((session_id, job_id), "")
+
+
+SECRETS = JobSecrets()
 
 
 def progress_line(status: str, elapsed: float) -> str:
@@ -123,7 +156,7 @@ def job_outputs(job: dict) -> Shown:
         path = files.get(kind)
         return gr.update(value=str(path) if path else None, visible=bool(show and path))
 
-    source = " (reused from an earlier identical part)" if job.get("reused_from") else ""
+    source = " (reused from an earlier identical part)" if job.get("reused") else ""
     return Shown(
         status=f"✅ **completed** in {build_seconds(job):.1f} s{source}",
         model=str(files["glb"]) if "glb" in files else None,
@@ -181,6 +214,7 @@ def generate(prompt, output_type, mode, session_id, request: gr.Request = None):
     started = time.monotonic()
     try:
         job = API.create_job(prompt or "", output_type, mode, session_id, end_user_ip(request))
+        SECRETS.keep(session_id, job)
         while job["status"] not in FINAL and time.monotonic() - started < GIVE_UP_SECONDS:
             yield progress_line(job["status"], time.monotonic() - started), job["id"], session_id
             time.sleep(POLL_SECONDS)
@@ -223,7 +257,9 @@ def send_feedback(rating, comment, job_id, session_id, request: gr.Request = Non
     if not job_id:
         return "Generate a part first, then tell us what you think."
     try:
-        API.feedback(job_id, rating, comment or "", session_id or "", end_user_ip(request))
+        session_id = session_id or ""
+        secret = SECRETS.get(session_id, job_id)
+        API.feedback(job_id, rating, comment or "", session_id, end_user_ip(request), secret)
     except ApiProblem as problem:
         return f"⚠️ {problem.message}"
     return "Thanks for the feedback!"

@@ -12,6 +12,7 @@ from django.db import connection
 from moto.server import ThreadedMotoServer
 from rest_framework.test import APIClient
 
+from jobs.access import hash_key
 from jobs.models import Job, JobStatus
 from naturalcad.storage_settings import build_storages
 
@@ -37,11 +38,17 @@ def api() -> APIClient:
     return APIClient()
 
 
+# The secret of every job `make_job` makes: its creator sends it as X-Job-Secret.
+JOB_SECRET = "the-secret-of-a-test-job"
+OWNER = {"HTTP_X_JOB_SECRET": JOB_SECRET}
+
+
 @pytest.fixture
 def make_job(db):
     """Factory: a Job in the given status, its history written as the status machine would."""
 
     def make(status: str = JobStatus.QUEUED, prompt: str = "a 40 mm cube", **fields) -> Job:
+        fields.setdefault("owner_secret_hash", hash_key(JOB_SECRET))
         job = Job.objects.create(prompt=prompt, normalized_prompt=prompt, **fields)
         path = {
             JobStatus.SUBMITTED: [],

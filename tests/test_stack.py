@@ -1,5 +1,6 @@
 """`make run`'s supervisor: serves, stops cleanly on SIGINT/SIGTERM, and keeps data across runs."""
 
+import json
 import os
 import signal
 import socket
@@ -27,7 +28,8 @@ def free_port() -> int:
 class Stack:
     def __init__(self, data_dir: Path):
         self.port = free_port()
-        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MEDIA_ROOT")}
+        inherited = ("DATABASE_URL", "MEDIA_ROOT", "SECRET_KEY", "IP_HASH_KEY")
+        env = {k: v for k, v in os.environ.items() if k not in inherited}
         env.update(
             NATURALCAD_DATA_DIR=str(data_dir),
             PORT=str(self.port),
@@ -85,6 +87,9 @@ def test_the_stack_serves_stops_cleanly_and_keeps_jobs(tmp_path):
         )
         stl = next(a for a in job["artifacts"] if a["kind"] == "stl")
         assert stl_size(first.http.get(stl["url"]).content) == pytest.approx([40, 40, 40], abs=1e-3)
+        # The local profile is not DEBUG: an unknown path is the API's JSON 404, no URL list.
+        unknown = first.http.get("/no-such-page")
+        assert (unknown.status_code, unknown.json()["error"]["code"]) == (404, "not_found")
         running = first.processes()
         assert len(running) >= 4  # API master and worker, its forkserver, postgres
     finally:
@@ -98,6 +103,11 @@ def test_the_stack_serves_stops_cleanly_and_keeps_jobs(tmp_path):
     try:
         second.until(lambda: healthy(second))
         assert second.http.get(job_url).json()["status"] == "completed"
+        # The signing key was generated once and kept: the first run's link still opens.
+        assert second.http.get(stl["url"]).status_code == 200
     finally:
         second.stop(signal.SIGTERM)
     assert not second.postmaster.exists()
+    secrets_file = tmp_path / "secrets.json"
+    assert secrets_file.stat().st_mode & 0o777 == 0o600
+    assert set(json.loads(secrets_file.read_text())) == {"SECRET_KEY", "IP_HASH_KEY"}

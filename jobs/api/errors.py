@@ -21,10 +21,13 @@ logger = logging.getLogger(__name__)
 
 # A code missing here is a refusal of what the client sent: 400.
 STATUS: dict[str, int] = {
+    "bad_request": 400,
     "validation_error": 400,
     "api_key_required": 401,
     "invalid_api_key": 401,
     "blocked": 403,
+    "csrf_failed": 403,
+    "forbidden": 403,
     "link_invalid": 403,
     "link_expired": 403,
     "not_found": 404,

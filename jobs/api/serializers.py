@@ -9,19 +9,58 @@ from rest_framework import serializers
 
 from artifacts.models import KIND_CHOICES, Artifact
 from artifacts.storage import download_url
+from jobs.api.parsers import strings
 from jobs.models import AUTO, OUTPUT_TYPE_CHOICES, Job, JobStatus, Mode, Rating
 
 
-class PromptField(serializers.CharField):
+class StringOnly:
+    """DRF would turn 42 into "42"; a field with this refuses anything but a JSON string."""
+
+    default_error_messages = {"not_a_string": "Must be a string."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_a_string")
+        return super().to_internal_value(data)
+
+
+class StringField(StringOnly, serializers.CharField):
+    pass
+
+
+class StringChoiceField(StringOnly, serializers.ChoiceField):
+    pass
+
+
+class SessionIdField(StringOnly, serializers.RegexField):
+    def __init__(self, **kwargs):
+        super().__init__(r"^[A-Za-z0-9_-]{1,64}$", max_length=64, **kwargs)
+
+
+# What PromptField accepts, for the OpenAPI document: no control characters but tab and
+# newlines, and something besides whitespace.
+_SPACE = "\\t\\n\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+_CONTROL = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"
+PROMPT_PATTERN = f"^[{_SPACE}]*[^\\s\\x00-\\x1f\\x7f-\\x9f][^{_CONTROL}]*$"
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": settings.PROMPT_MAX_CHARS,
+        "pattern": PROMPT_PATTERN,
+    }
+)
+class PromptField(StringField):
     """NFC-normalized before the length check, so a composed and a decomposed é count alike."""
 
     default_error_messages = {
-        "not_a_string": "Must be a string.",
         "control_character": "Control characters are not allowed (tabs and newlines are).",
     }
 
     def to_internal_value(self, data):
-        if not isinstance(data, str):  # DRF would turn 42 into "42"
+        if not isinstance(data, str):
             self.fail("not_a_string")
         if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in data):
             self.fail("control_character")
@@ -42,24 +81,26 @@ class JobCreateSerializer(StrictSerializer):
     prompt = PromptField(min_length=1, max_length=settings.PROMPT_MAX_CHARS)
     # Absent = "auto": the reading decides (a laser-cut plate is a 2d_vector) and says so in
     # the notes; a value sent is kept, never switched by the prompt.
-    output_type = serializers.ChoiceField(
+    output_type = StringChoiceField(
         OUTPUT_TYPE_CHOICES,
         default=AUTO,
         help_text="auto (or absent): the reading of the prompt decides and says so in notes; "
         "any other value is kept, never switched by the prompt, or the job fails "
         "output_type_unsupported when the part cannot be made so.",
     )
-    mode = serializers.ChoiceField(
+    mode = StringChoiceField(
         Mode.choices,
         default=AUTO,
         help_text="auto (or absent): sketch for flat outputs, part otherwise.",
     )
-    session_id = serializers.RegexField(r"^[A-Za-z0-9_-]{1,64}$", required=False)
+    session_id = SessionIdField(required=False)
     client = serializers.DictField(required=False)
 
     def validate_client(self, value):
         if _depth(value) > CLIENT_MAX_DEPTH:
             raise serializers.ValidationError(f"At most {CLIENT_MAX_DEPTH} levels of nesting.")
+        if any("\x00" in text for text in strings(value)):  # Postgres's jsonb refuses it
+            raise serializers.ValidationError("NUL characters are not allowed.")
         size = len(json.dumps(value, separators=(",", ":")).encode())
         if size > settings.CLIENT_META_MAX_BYTES:
             raise serializers.ValidationError(
@@ -72,17 +113,21 @@ CLIENT_MAX_DEPTH = 4
 
 
 def _depth(value) -> int:
-    if isinstance(value, dict):
-        return 1 + max(map(_depth, value.values()), default=0)
-    if isinstance(value, list):
-        return 1 + max(map(_depth, value), default=0)
-    return 0
+    """Nesting depth of parsed JSON, without recursion (the parser bounds it too)."""
+    deepest, pending = 0, [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth + 1)
+            children = item.values() if isinstance(item, dict) else item
+            pending.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 class FeedbackSerializer(StrictSerializer):
-    rating = serializers.ChoiceField(Rating.choices)
-    comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    session_id = serializers.RegexField(r"^[A-Za-z0-9_-]{1,64}$", required=False)
+    rating = StringChoiceField(Rating.choices)
+    comment = StringField(max_length=500, required=False, allow_blank=True, default="")
+    session_id = SessionIdField(required=False)
 
 
 # The two read serializers declare their fields instead of deriving them from the models: a
@@ -161,7 +206,8 @@ class JobErrorSerializer(serializers.Serializer):
 class JobSerializer(serializers.Serializer):
     id = serializers.UUIDField(read_only=True)
     status = serializers.ChoiceField(JobStatus.choices, read_only=True)
-    reused_from = serializers.UUIDField(source="reused_from_id", read_only=True, allow_null=True)
+    # Whether the files came from an identical earlier part; never whose (another client's).
+    reused = serializers.SerializerMethodField()
     prompt = serializers.CharField(read_only=True)
     output_type = serializers.ChoiceField(OUTPUT_TYPE_CHOICES, read_only=True)
     mode = serializers.ChoiceField(Mode.choices, read_only=True)
@@ -186,6 +232,19 @@ class JobSerializer(serializers.Serializer):
     @extend_schema_field(ArtifactSerializer(many=True))
     def get_artifacts(self, job) -> list:
         return completed_artifacts(job, self.context)
+
+    def get_reused(self, job) -> bool:
+        return job.reused_from_id is not None
+
+
+class JobCreatedSerializer(JobSerializer):
+    """The answer that creates a job: the only one that carries its secret."""
+
+    secret = serializers.CharField(
+        read_only=True,
+        help_text="Proves you created this job (X-Job-Secret: cancel, feedback). Shown once; "
+        "not needed with the API key that created it, unless a space key.",
+    )
 
 
 class JobArtifactsSerializer(serializers.Serializer):

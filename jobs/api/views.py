@@ -1,15 +1,16 @@
 from django.db import connection
-from django.http import JsonResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jobs import access, services
-from jobs.api.errors import error_body, quota_headers
+from jobs.api.errors import quota_headers
+from jobs.api.openapi import END_USER_IP, IDEMPOTENCY_KEY, JOB_SECRET, errors
 from jobs.api.serializers import (
     FeedbackSerializer,
     JobArtifactsSerializer,
+    JobCreatedSerializer,
     JobCreateSerializer,
     JobSerializer,
     job_with_live_artifacts,
@@ -26,6 +27,14 @@ def get_job(job_id, *, artifacts: bool = False) -> Job:
     return job
 
 
+def get_own_job(request, client: access.Client, job_id) -> Job:
+    """The job if this client created it; anyone else is told there is no such job."""
+    job = get_job(job_id)
+    if not access.owns(client, job, request.headers.get("X-Job-Secret", "")):
+        raise CodedError("not_found", f"No job with id {job_id}.")
+    return job
+
+
 class LimitedView(APIView):
     """A write endpoint: every answer after `access.admit`, refusals included, reports the
     tightest rate limit the request was counted against."""
@@ -38,11 +47,19 @@ class LimitedView(APIView):
 
 
 class JobListView(LimitedView):
-    @extend_schema(request=JobCreateSerializer, responses={202: JobSerializer, 200: JobSerializer})
+    @extend_schema(
+        request=JobCreateSerializer,
+        parameters=[IDEMPOTENCY_KEY, END_USER_IP],
+        responses={
+            202: OpenApiResponse(JobCreatedSerializer, "Created and queued."),
+            200: OpenApiResponse(JobSerializer, "The job first created with this key and body."),
+            **errors(400, 401, 403, 409, 413, 415, 429, 503),
+        },
+    )
     def post(self, request):
         payload = JobCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        key = request.headers.get("Idempotency-Key") or None
+        key = request.headers.get("Idempotency-Key")  # present but empty is refused too
         if key is not None and not 1 <= len(key) <= 255:
             raise CodedError("validation_error", "Idempotency-Key must be 1 to 255 characters.")
         session_id = payload.validated_data.get("session_id", "")
@@ -50,41 +67,51 @@ class JobListView(LimitedView):
         job, created = services.submit_job(
             payload.validated_data, client=client, idempotency_key=key
         )
-        body = JobSerializer(job, context={"request": request}).data
+        answer = JobCreatedSerializer if created else JobSerializer
+        body = answer(job, context={"request": request}).data
         code = status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK
         return Response(body, status=code, headers={"Location": f"/jobs/{job.id}"})
 
 
 class JobDetailView(APIView):
-    @extend_schema(responses=JobSerializer)
+    @extend_schema(responses={200: JobSerializer, **errors(404)})
     def get(self, request, job_id):
         job = get_job(job_id, artifacts=True)
         return Response(JobSerializer(job, context={"request": request}).data)
 
 
 class JobArtifactsView(APIView):
-    @extend_schema(responses=JobArtifactsSerializer)
+    @extend_schema(responses={200: JobArtifactsSerializer, **errors(404)})
     def get(self, request, job_id):
         job = get_job(job_id, artifacts=True)
         return Response(JobArtifactsSerializer(job, context={"request": request}).data)
 
 
 class JobCancelView(LimitedView):
-    @extend_schema(request=None, responses=JobSerializer)
+    @extend_schema(
+        request=None,
+        parameters=[JOB_SECRET, END_USER_IP],
+        responses={200: JobSerializer, **errors(401, 403, 404, 409, 429)},
+    )
     def post(self, request, job_id):
-        access.admit(request, "jobs.cancel")
-        job = services.cancel_job(get_job(job_id).id)
+        client = access.admit(request, "jobs.cancel")
+        job = services.cancel_job(get_own_job(request, client, job_id).id)
         return Response(JobSerializer(job, context={"request": request}).data)
 
 
 class JobFeedbackView(LimitedView):
-    @extend_schema(request=FeedbackSerializer, responses={204: None})
+    @extend_schema(
+        request=FeedbackSerializer,
+        parameters=[JOB_SECRET, END_USER_IP],
+        responses={204: None, **errors(400, 401, 403, 404, 413, 415, 429)},
+    )
     def post(self, request, job_id):
         payload = FeedbackSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         client = access.admit(request, "jobs.feedback", data.get("session_id", ""))
-        services.leave_feedback(get_job(job_id), client, data["rating"], data["comment"])
+        job = get_own_job(request, client, job_id)
+        services.leave_feedback(job, client, data["rating"], data["comment"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -117,13 +144,3 @@ class SpecSchemaView(APIView):
     @extend_schema(responses={200: OpenApiResponse(description="JSON Schema of the spec")})
     def get(self, request):
         return Response(SPEC_SCHEMA)
-
-
-def not_found(request, exception=None):
-    return JsonResponse(error_body("not_found", "No such resource."), status=404)
-
-
-def server_error(request):
-    return JsonResponse(
-        error_body("internal_error", "Something went wrong on our side."), status=500
-    )

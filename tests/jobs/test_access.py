@@ -6,6 +6,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from jobs.access import hash_ip, new_api_key
 from jobs.models import ApiKey, Block, BlockKind, Job, JobStatus, Tier
+from tests.conftest import OWNER
 
 pytestmark = pytest.mark.django_db
 SPACE_IP = "10.9.8.7"
@@ -106,6 +107,19 @@ def test_the_space_speaks_for_each_end_user(api, settings, make_key):
     assert granted.details_json["forwarded_ip"] is True
 
 
+@pytest.mark.parametrize("address", [None, "", "not-an-ip", "6.6.6.6, 7.7.7.7"])
+def test_a_space_visitor_without_a_valid_address_is_still_limited(api, settings, make_key, address):
+    settings.RATE_LIMITS["space_user"] = "2/h"
+    space = make_key(tier=Tier.SPACE)
+    headers = {} if address is None else {"HTTP_X_END_USER_IP": address}
+    by_session = [post(api, ip=SPACE_IP, key=space, session="v1", **headers) for _ in range(3)]
+    assert codes(by_session) == [202, 202, 429]
+    assert post(api, ip=SPACE_IP, key=space, session="v2", **headers).status_code == 202
+    # No address and no session: one shared bucket, never no limit at all.
+    anonymous = [post(api, ip=SPACE_IP, key=space, **headers) for _ in range(3)]
+    assert codes(anonymous) == [202, 202, 429]
+
+
 @pytest.mark.parametrize("tier", [None, Tier.TRUSTED])
 def test_the_end_user_header_is_ignored_from_anyone_else(api, make_key, tier):
     key = make_key(tier=tier) if tier else None
@@ -179,5 +193,5 @@ def test_a_client_with_too_many_unfinished_jobs_gets_429(api, settings):
 def test_cancel_is_rate_limited_too(api, settings, make_job):
     settings.RATE_LIMITS["anonymous"] = "1/h"
     job = make_job(JobStatus.QUEUED)
-    assert api.post(f"/jobs/{job.id}/cancel").status_code == 200
-    assert api.post(f"/jobs/{job.id}/cancel").status_code == 429
+    assert api.post(f"/jobs/{job.id}/cancel", **OWNER).status_code == 200
+    assert api.post(f"/jobs/{job.id}/cancel", **OWNER).status_code == 429

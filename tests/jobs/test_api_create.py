@@ -70,6 +70,7 @@ def test_post_creates_a_queued_job_with_its_queue_entry_and_history(api):
         ({"prompt": "a cube", "client": {"pad": "x" * 2100}}, "client"),
         ({"prompt": "a cube", "colour": "red"}, "colour"),
         ({"prompt": "nul\x00byte"}, "prompt"),
+        ({"prompt": "a cube", "client": {"k": ["nul\x00byte"]}}, "client"),
         ({"prompt": "bell\x07 and escape\x1b[31m"}, "prompt"),
         ({"prompt": "a cube", "client": {"a": {"b": {"c": {"d": {"e": 1}}}}}}, "client"),
     ],

@@ -3,6 +3,7 @@ import uuid
 import pytest
 
 from jobs.models import JobStatus
+from tests.conftest import OWNER
 
 
 @pytest.mark.django_db
@@ -30,10 +31,10 @@ def test_artifacts_are_empty_until_completed(api, make_job):
 
 def test_cancel_a_queued_job_then_cancel_again_is_409(api, make_job):
     job = make_job(JobStatus.QUEUED)
-    response = api.post(f"/jobs/{job.id}/cancel")
+    response = api.post(f"/jobs/{job.id}/cancel", **OWNER)
     assert response.status_code == 200
     assert response.json()["status"] == "canceled"
-    again = api.post(f"/jobs/{job.id}/cancel")
+    again = api.post(f"/jobs/{job.id}/cancel", **OWNER)
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "already_finished"
 

@@ -4,10 +4,11 @@ import pytest
 
 from audit.models import AuditEvent
 from jobs.models import Feedback, JobStatus
+from tests.conftest import OWNER
 
 
 def feedback(api, job_id, **body):
-    return api.post(f"/jobs/{job_id}/feedback", body, format="json")
+    return api.post(f"/jobs/{job_id}/feedback", body, format="json", **OWNER)
 
 
 def test_feedback_is_stored_once_per_job_and_session(api, make_job):

@@ -14,9 +14,9 @@ SHOWN = [
 ]
 
 
-def generate(space_url: str, prompt: str, session: str = "browser-1") -> dict:
+def generate(space_url: str, prompt: str, session: str = "browser-1", **headers) -> dict:
     """What a visitor does: Generate (status until the job ends), then the result step."""
-    client = Client(space_url, verbose=False)
+    client = Client(space_url, verbose=False, headers=headers or None)
     status, job_id, _ = client.predict(prompt, "3d_solid", "part", session, api_name="/generate")
     result = client.predict(job_id, [], api_name="/result")
     out = dict(zip([*SHOWN, "history", "past", "gallery"], result, strict=True))
@@ -75,6 +75,30 @@ def test_feedback_from_the_space_is_stored(space, space_key):
         "up",
         "nice cube",
     )
+
+
+def test_only_the_visitor_who_generated_a_part_can_rate_it(space, space_key):
+    out = generate(space, "a 44 mm cube", session="browser-a")
+    other = Client(space, verbose=False)
+    answer = other.predict("spam", out["job_id"], "browser-b", api_name="/feedback_down")
+    assert answer.startswith("⚠️ That part is not one you generated")
+    assert not Feedback.objects.exists()
+
+
+def test_a_forged_forwarded_address_buys_no_fresh_limit(space, space_key, settings):
+    settings.RATE_LIMITS["space_user"] = "2/h"
+    # The platform's proxy appends the address it saw (198.51.100.50); the visitor writes
+    # whatever it likes to the left of it, new each time.
+    statuses = [
+        generate(
+            space,
+            f"a {45 + i} mm cube",
+            session=f"fresh-{i}",
+            **{"X-Forwarded-For": f"10.{i}.0.1, 198.51.100.50"},
+        )["status"]
+        for i in range(3)
+    ]
+    assert [s.startswith("⚠️ You're going a bit fast") for s in statuses] == [False, False, True]
 
 
 def test_a_prompt_the_interpreter_cannot_read_says_so(space, space_key):

@@ -1,0 +1,116 @@
+"""What Django answers outside the DRF views, in the API's one error shape.
+
+Unknown paths, a bad Host, a CSRF failure, an oversized or unreadable body: on every path but
+the admin's these answer `{"error": {...}}` JSON, in every profile; the admin keeps its HTML.
+A body is refused by its declared length before a byte of it is read; a chunked body (no
+declared length) is read up to the limit by `limit_chunked_bodies`, in front of Django.
+"""
+
+import io
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import csrf, defaults
+from django.views.decorators.csrf import csrf_exempt
+
+from jobs.api.errors import STATUS, error_body
+
+# Set by `limit_chunked_bodies` on a chunked body that went past REQUEST_MAX_BYTES.
+CHUNKED_TOO_LARGE = "naturalcad.chunked_body_too_large"
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def is_admin(request: HttpRequest) -> bool:
+    return request.path.startswith("/" + settings.ADMIN_URL)
+
+
+def json_error(code: str, message: str) -> JsonResponse:
+    return JsonResponse(error_body(code, message), status=STATUS[code])
+
+
+def too_large() -> JsonResponse:
+    limit = settings.REQUEST_MAX_BYTES
+    return json_error("payload_too_large", f"The request body is over {limit} bytes.")
+
+
+class BodyLimitMiddleware:
+    """Refuses an API request whose body is declared or found too large, before reading it.
+
+    The admin is left to DATA_UPLOAD_MAX_MEMORY_SIZE: its forms (a bulk action on hundreds of
+    jobs) may outgrow the API's limit, and only staff reach them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not is_admin(request):
+            refusal = self.refusal(request)
+            if refusal is not None:
+                return refusal
+        return self.get_response(request)
+
+    @staticmethod
+    def refusal(request: HttpRequest) -> JsonResponse | None:
+        if request.META.get(CHUNKED_TOO_LARGE):
+            return too_large()
+        declared = request.META.get("CONTENT_LENGTH") or "0"
+        if not declared.isdigit():
+            return json_error("bad_request", "Content-Length is not a number.")
+        if int(declared) > settings.REQUEST_MAX_BYTES:
+            return too_large()
+        return None
+
+
+def limit_chunked_bodies(app: WsgiApp) -> WsgiApp:
+    """A chunked body has no Content-Length, so Django would read it as empty. Read it here,
+    at most REQUEST_MAX_BYTES + 1 bytes, and hand Django a body of known length."""
+
+    def wrapped(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        encoding = environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if "chunked" in encoding and not environ.get("CONTENT_LENGTH"):
+            limit = settings.REQUEST_MAX_BYTES
+            body = environ["wsgi.input"].read(limit + 1)
+            if len(body) > limit:
+                environ[CHUNKED_TOO_LARGE] = True
+                body = b""
+            environ["wsgi.input"] = io.BytesIO(body)
+            environ["CONTENT_LENGTH"] = str(len(body))
+        return app(environ, start_response)
+
+    return wrapped
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig):
+        return too_large()
+    if is_admin(request):
+        return defaults.bad_request(request, exception)
+    return json_error("bad_request", "The request could not be understood.")
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if is_admin(request):
+        return defaults.permission_denied(request, exception)
+    return json_error("forbidden", "You may not do that.")
+
+
+@csrf_exempt  # also the catch-all view: a POST to no page is a 404, not a CSRF failure
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if is_admin(request):
+        return defaults.page_not_found(request, exception)
+    return json_error("not_found", "No such resource.")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if is_admin(request):
+        return defaults.server_error(request)
+    return json_error("internal_error", "Something went wrong on our side.")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    if is_admin(request):
+        return csrf.csrf_failure(request, reason)
+    return json_error("csrf_failed", "The request failed its cross-site request check.")

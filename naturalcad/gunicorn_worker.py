@@ -1,0 +1,42 @@
+"""gunicorn's threaded worker, answering the requests it refuses itself (a malformed request
+line or header, a bad chunk) in the API's JSON error shape and logging them without the
+client's address.
+
+gunicorn writes these answers with `gunicorn.util.write_error` (an HTML page) and logs
+"Invalid request from ip=<address>"; neither reaches Django, so both are replaced here.
+"""
+
+import json
+from typing import Any
+
+from gunicorn import util
+from gunicorn.workers.gthread import ThreadWorker
+
+# gunicorn answers a transfer coding it does not know with 501; it is the request that is
+# wrong, and no input may earn a 5xx.
+_CLIENT_STATUS = {501: 400}
+
+
+def write_json_error(sock: Any, status_int: int, reason: str, mesg: str) -> None:
+    from jobs.api.errors import error_body
+
+    status_int = _CLIENT_STATUS.get(status_int, status_int)
+    if status_int == 400:
+        reason = "Bad Request"
+    code = "internal_error" if status_int >= 500 else reason.lower().replace(" ", "_")
+    # The message names the problem, never echoes what the client sent.
+    body = json.dumps(error_body(code, f"{reason}: the request is malformed.")).encode()
+    head = (
+        f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    util.write_nonblock(sock, head.encode("latin-1") + body)
+
+
+util.write_error = write_json_error  # the one function gunicorn's workers write errors with
+
+
+class Worker(ThreadWorker):
+    def handle_error(self, req: Any, client: Any, addr: Any, exc: BaseException) -> None:
+        # No address: gunicorn's warning then reads "ip=" instead of the raw client address.
+        super().handle_error(req, client, None, exc)

@@ -1,0 +1,70 @@
+"""The OpenAPI document is the truth: generated requests, valid and not, against the real app
+and database, with every schemathesis check (status codes, content types, headers, response
+schemas, rejection of invalid data, unsupported methods, auth...). 30 examples per operation."""
+
+import re
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import CHECKS, load_all_checks
+
+from naturalcad.wsgi import application
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+load_all_checks()
+ALL_CHECKS = CHECKS.get_all()
+
+schema = schemathesis.openapi.from_wsgi("/api/schema", application)
+
+
+@pytest.fixture
+def keep_the_test_connection():
+    """The app is called as a WSGI server would; like Django's test client, keep it from
+    closing the test's database connection (and with it the test's transaction)."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@schema.parametrize()
+@settings(
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_every_operation_keeps_its_documented_contract(case, keep_the_test_connection):
+    case.call_and_validate(checks=ALL_CHECKS)
+
+
+def test_the_document_states_errors_headers_and_strictness(client):
+    document = client.get("/api/schema", HTTP_ACCEPT="application/json").json()
+    create = document["paths"]["/jobs"]["post"]
+    assert {"400", "401", "403", "409", "413", "415", "429", "503"} <= set(create["responses"])
+    assert {"Location", "RateLimit-Remaining"} <= set(create["responses"]["202"]["headers"])
+    assert "Retry-After" in create["responses"]["429"]["headers"]
+    assert "Idempotency-Key" in {p["name"] for p in create["parameters"]}
+    assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    request = document["components"]["schemas"]["JobCreateRequest"]
+    assert request["additionalProperties"] is False
+    assert request["properties"]["session_id"]["type"] == "string"
+    error = document["components"]["schemas"]["Error"]
+    assert create["responses"]["400"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/Error"
+    )
+    assert error["additionalProperties"] is False
+
+
+def test_api_docs_are_served_from_local_assets(client):
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert any("swagger-ui" in asset for asset in assets)
+    assert all(asset.startswith("/static/") for asset in assets), assets
+    assert "https://" not in html
