@@ -66,6 +66,18 @@ def test_an_over_long_content_length_is_413_before_the_body_is_read(client, sett
     assert not Job.objects.exists()
 
 
+def test_request_data_too_big_is_413_not_500(client):
+    # The admin keeps Django's own limit (DATA_UPLOAD_MAX_MEMORY_SIZE); past it, 413 unread.
+    response = client.generic(
+        "POST",
+        "/admin/login/",
+        CONTENT_TYPE="application/x-www-form-urlencoded",
+        CONTENT_LENGTH=str(50 * 1024 * 1024),
+        **{"wsgi.input": Unreadable()},
+    )
+    assert_error(response, 413, "payload_too_large")
+
+
 @pytest.mark.parametrize(
     "body",
     [
