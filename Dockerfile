@@ -15,7 +15,7 @@ COPY artifacts ./artifacts
 COPY audit ./audit
 COPY manage.py ./
 RUN pip install . && useradd --system --home /app naturalcad \
-    && DEBUG=true python manage.py collectstatic --no-input -v0
+    && DEBUG=true python manage.py collectstatic --no-input -v0 -i '*.map' -i redoc
 
 USER naturalcad
 EXPOSE 8000
