@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("jobs", "0005_prompt_cache_and_inference_budget"),
+        ("jobs", "0006_output_type_and_mode_may_be_auto"),
     ]
 
     operations = [
