@@ -173,9 +173,9 @@ def test_an_output_type_and_mode_sent_are_kept(api):
 def test_the_openapi_document_says_output_type_and_mode_default_to_auto(api):
     schema = api.get("/api/schema", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     components = schema["components"]["schemas"]
-    create = components["JobCreate"]["properties"]
+    create = components["JobCreateRequest"]["properties"]  # the request half of the split
     for field in ("output_type", "mode"):
         assert create[field]["default"] == "auto"
-        assert field not in components["JobCreate"].get("required", [])
+        assert field not in components["JobCreateRequest"].get("required", [])
     assert "the reading of the prompt decides" in create["output_type"]["description"]
     assert components["Job"]["properties"]["notes"]["type"] == "array"
