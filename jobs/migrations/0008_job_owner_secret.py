@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("jobs", "0006_output_type_and_mode_may_be_auto"),
+        ("jobs", "0007_partial_indexes_for_per_client_caps"),
     ]
 
     operations = [
