@@ -20,13 +20,15 @@ run: $(STAMP)
 test: $(STAMP)
 	@command -v chromium >/dev/null 2>&1 || command -v "$$NATURALCAD_CHROMIUM" >/dev/null 2>&1 || \
 		echo "\n*** BROWSER TESTS WILL BE SKIPPED: no chromium (apt-get install chromium) ***\n"
-	$(PY) -m ruff check .
-	$(PY) -m ruff format --check .
+	$(MAKE) --no-print-directory lint
 	$(PY) -m naturalcad.stack exec -- $(PY) -m pytest $(PYTEST_ARGS)
 
+# Style, types (strict for the domain core) and the import layers (pyproject.toml).
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	DEBUG=true $(PY) -m mypy
+	$(VENV)/bin/lint-imports
 
 format: $(STAMP)
 	$(PY) -m ruff check --fix .
@@ -41,4 +43,4 @@ bench: $(STAMP)
 	$(PY) bench/drawing.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .import_linter_cache

@@ -123,7 +123,7 @@ def _info(path: str, **extra) -> dict:
 def _cached(request: Request) -> dict | None:
     earlier = (
         Job.objects.filter(prompt_key=request.key, spec_json__isnull=False)
-        .exclude(id=getattr(request.job, "id", None))
+        .exclude(id__in=[request.job.id] if request.job else [])
         .filter(model_info_json__path__in=["model", "cache"])
         .order_by("-created_at")
         .first()

@@ -56,7 +56,10 @@ def submit_job(data: dict, *, client: Client, idempotency_key: str | None) -> tu
         if not idempotency_key:
             raise
         # Two requests with the same key raced; the loser answers with the winner's job.
-        return _replay(idempotency_key, request_fingerprint), False
+        winner = _replay(idempotency_key, request_fingerprint)
+        if winner is None:  # the conflict was not this key's
+            raise
+        return winner, False
 
 
 def _replay(key: str, request_fingerprint: str) -> Job | None:

@@ -199,12 +199,12 @@ def pick_from_gallery(history, evt: gr.SelectData):
     return (*reload_job(shown[evt.index]["id"]), shown[evt.index]["id"])
 
 
-def history_choices(history: list | None) -> gr.update:
+def history_choices(history: list | None) -> dict[str, Any]:
     choices = [(f"{h['prompt'][:60]} · {h['status']}", h["id"]) for h in history or []]
     return gr.update(choices=choices, value=None)
 
 
-def generate(prompt, output_type, mode, session_id, request: gr.Request = None):
+def generate(prompt, output_type, mode, session_id, request: gr.Request | None = None):
     """Submit and follow the job: yields (status line, job id, session id) until it ends.
 
     The files come in a second step (`show_result`): Gradio's 3D viewer does not draw a
@@ -253,7 +253,7 @@ def reload_job(job_id):
         return cleared_outputs(f"⚠️ {problem.message}")
 
 
-def send_feedback(rating, comment, job_id, session_id, request: gr.Request = None):
+def send_feedback(rating, comment, job_id, session_id, request: gr.Request | None = None):
     if not job_id:
         return "Generate a part first, then tell us what you think."
     try:
@@ -266,7 +266,7 @@ def send_feedback(rating, comment, job_id, session_id, request: gr.Request = Non
 
 
 def feedback_handler(rating: str):
-    def handler(comment, job_id, session_id, request: gr.Request = None):
+    def handler(comment, job_id, session_id, request: gr.Request | None = None):
         return send_feedback(rating, comment, job_id, session_id, request)
 
     return handler

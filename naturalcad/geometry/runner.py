@@ -16,6 +16,8 @@ import resource
 import threading
 import traceback
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any, cast
 
 from naturalcad.errors import CodedError
 
@@ -53,7 +55,7 @@ class _Child:
         self.proc.start()
         theirs.close()
 
-    def run(self, task: str, spec: dict, timeout: float):
+    def run(self, task: str, spec: dict[str, Any], timeout: float) -> Any:
         self.builds += 1
         self.conn.send((task, spec))
         if not self.conn.poll(timeout):
@@ -99,18 +101,28 @@ def _give_back(child: _Child) -> None:
 
 
 def build_files(
-    spec: dict, *, timeout: float, memory_mb: int, drawing: DrawingRequest | None = None
+    spec: dict[str, Any],
+    *,
+    timeout: float,
+    memory_mb: int,
+    drawing: DrawingRequest | None = None,
 ) -> dict[str, bytes]:
     """The part's files, then (when asked) its drawing from the same child."""
-    return _run("files", spec, timeout, memory_mb, drawing)
+    return cast(dict[str, bytes], _run("files", spec, timeout, memory_mb, drawing))
 
 
-def measure(spec: dict, *, timeout: float, memory_mb: int) -> dict:
+def measure(spec: dict[str, Any], *, timeout: float, memory_mb: int) -> dict[str, Any]:
     """The built part's figures (`naturalcad.geometry.measure`), under the same limits."""
-    return _run("measure", spec, timeout, memory_mb)
+    return cast(dict[str, Any], _run("measure", spec, timeout, memory_mb))
 
 
-def _run(task: str, spec: dict, timeout: float, memory_mb: int, drawing=None):
+def _run(
+    task: str,
+    spec: dict[str, Any],
+    timeout: float,
+    memory_mb: int,
+    drawing: "DrawingRequest | None" = None,
+) -> Any:
     # Plain JSON crosses into the child: no pickled objects, and no Django imports there.
     spec = json.loads(json.dumps(spec))
     child = _take(memory_mb)
@@ -152,7 +164,7 @@ def warm_up(memory_mb: int = 2048) -> None:
     build_files(_WARM_UP, timeout=120, memory_mb=memory_mb)
 
 
-def _serve(conn, memory_mb: int) -> None:
+def _serve(conn: Connection, memory_mb: int) -> None:
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     from naturalcad.geometry.worker_child import TASKS

@@ -13,7 +13,7 @@ from naturalcad.spec.vocabulary import FLAT_OUTPUTS
 _last: dict[str, Any] = {}
 
 
-def build_and_export(spec: dict) -> dict[str, bytes]:
+def build_and_export(spec: dict[str, Any]) -> dict[str, bytes]:
     shape = build_part(spec)
     _last.update(spec=spec, shape=shape)
     if spec["output_type"] in FLAT_OUTPUTS:
@@ -23,7 +23,7 @@ def build_and_export(spec: dict) -> dict[str, bytes]:
     return export_solid(shape)
 
 
-def build_and_measure(spec: dict) -> dict[str, Any]:
+def build_and_measure(spec: dict[str, Any]) -> dict[str, Any]:
     """The built part's figures, for the interpreter evaluation (no files are written)."""
     return measure(build_part(spec), spec["output_type"])
 

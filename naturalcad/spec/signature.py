@@ -6,13 +6,14 @@ notes, units and feature names do not change the part, so they do not change the
 
 import hashlib
 import json
+from typing import Any
 
 _DECIMALS = 6
 # Attributes whose value is the name of an earlier feature.
 REFERENCE_ATTRIBUTES = frozenset({"target"})
 
 
-def _number(value):
+def _number(value: Any) -> Any:
     if isinstance(value, float | int) and not isinstance(value, bool):
         return round(float(value), _DECIMALS)
     if isinstance(value, list):
@@ -20,7 +21,7 @@ def _number(value):
     return value
 
 
-def _canonical_feature(feature: dict, names: dict[str, str]) -> dict:
+def _canonical_feature(feature: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
     return {
         key: names[value] if key in REFERENCE_ATTRIBUTES else _number(value)
         for key, value in feature.items()
@@ -28,7 +29,7 @@ def _canonical_feature(feature: dict, names: dict[str, str]) -> dict:
     }
 
 
-def canonical_signature(resolved_spec: dict) -> str:
+def canonical_signature(resolved_spec: dict[str, Any]) -> str:
     """Hash of a spec already resolved by `validate_spec` (sizes in mm, references checked)."""
     features = resolved_spec["geometry"]["features"]
     names = {f["name"]: f"#{i}" for i, f in enumerate(features)}

@@ -411,11 +411,11 @@ class OutputType(StrEnum):
 
 
 # The features an output type needs at least one of, and what a refusal calls them.
-NEEDS: dict[OutputType, tuple[frozenset[str], str]] = {
+OUTPUT_NEEDS: dict[OutputType, tuple[frozenset[str], str]] = {
     OutputType.SOLID: (BODIES, "a body feature"),
     OutputType.SURFACE: (BODIES, "a body feature"),
     OutputType.VECTOR: (frozenset({"profile"}), "a profile feature"),
     OutputType.PATH: (frozenset({"path"}), "a path feature"),
 }
 # Outputs made of flat features: drawn, not built as solids.
-FLAT_OUTPUTS = frozenset(t for t, (features, _) in NEEDS.items() if features <= FLAT)
+FLAT_OUTPUTS = frozenset(t for t, (features, _) in OUTPUT_NEEDS.items() if features <= FLAT)
