@@ -229,11 +229,11 @@ def read_tube(r: Reading, s: Sizes, noun: re.Match[str]) -> Body:
     if outer is None or (inner is None and wall is None):
         raise PromptNotUnderstood(f"I read a {intent} but not both its outside and inside size")
     inner = inner if inner is not None else outer - 2 * (wall or 0)
-    height = s.role("length", "height", "thick", "depth")
-    if height is None:
+    length = s.role("length", "height", "thick", "depth")
+    if length is None:
         thin = intent in ("washer", "ring")
-        height = r.assume(f"a length of {2 if thin else outer:g} mm", 2.0 if thin else outer)
-    return _tube_body(intent, outer, inner, height)
+        length = r.assume(f"a length of {2 if thin else outer:g} mm", 2.0 if thin else outer)
+    return _tube_body(intent, outer, inner, length)
 
 
 def _tube_body(intent: str, outer: float, inner: float, height: float) -> Body:

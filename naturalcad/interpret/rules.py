@@ -39,6 +39,7 @@ from naturalcad.interpret.modifiers import (
 from naturalcad.interpret.reading import Feature, Reading
 from naturalcad.interpret.sizes import Sizes
 from naturalcad.spec.schema import SPEC_VERSION
+from naturalcad.spec.vocabulary import FLAT_OUTPUTS
 
 __all__ = [
     "FeatureDoesNotFit",
@@ -230,7 +231,7 @@ def _spec(
     body: Body, features: list[Feature], reading: Reading, output_type: str, mode: str | None
 ) -> dict[str, Any]:
     if mode is None:
-        mode = "sketch" if output_type in ("2d_vector", "1d_path") else "part"
+        mode = "sketch" if output_type in FLAT_OUTPUTS else "part"
     return {
         "spec_version": SPEC_VERSION,
         "intent": body.intent,
