@@ -16,7 +16,7 @@ from naturalcad.spec.vocabulary import (
     MAX_INSTANCES,
     MAX_SIZE_MM,
     MIN_SIZE_MM,
-    NEEDS,
+    OUTPUT_NEEDS,
 )
 
 # Attributes that become required by the value of another, or by the presence of another:
@@ -144,7 +144,7 @@ def _resolve(spec: Spec) -> Spec:
         resolver.feature(feature, f"$.geometry.features[{index}]")
         for index, feature in enumerate(spec["geometry"]["features"])
     ]
-    kinds, wanted = NEEDS[spec["output_type"]]
+    kinds, wanted = OUTPUT_NEEDS[spec["output_type"]]
     if not any(f["feature_type"] in kinds for f in features):
         raise CodedError(
             "nothing_to_build",
