@@ -1,5 +1,6 @@
 import uuid
 from dataclasses import dataclass
+from itertools import pairwise
 
 from django.conf import settings
 from django.db import models, transaction
@@ -155,7 +156,7 @@ class Job(models.Model):
         status; each step checked like `transition`) and write `events` and a status event
         per step in one insert: what a row per step would record, in two statements."""
         steps = list(zip([None, *path], path, strict=False))
-        for current, target in steps[1:]:
+        for current, target in pairwise(path):
             if target not in TRANSITIONS[current]:
                 raise IllegalTransition(None, current, target)
         job = cls.objects.create(status=path[-1], **fields)

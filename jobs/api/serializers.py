@@ -1,6 +1,8 @@
 import json
 import unicodedata
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -143,7 +145,7 @@ class ArtifactSerializer(serializers.Serializer):
     content_type = serializers.CharField(read_only=True)
 
     def _link(self, artifact) -> tuple[str, int]:
-        cache = self.context.setdefault("links", {})
+        cache = self.context.setdefault("links", {})  # type: ignore[attr-defined]  # a dict
         if artifact.id not in cache:
             cache[artifact.id] = download_url(artifact, self.context["request"])
         return cache[artifact.id]
@@ -179,7 +181,7 @@ def job_with_live_artifacts(job_id) -> Job | None:
     return next(iter(Job.objects.raw(_JOB_WITH_LIVE_ARTIFACTS, [job_id])), None)
 
 
-def completed_artifacts(job: Job, context: dict) -> list:
+def completed_artifacts(job: Job, context: Mapping[str, Any]) -> list[Any]:
     """Artifacts are shown only once the job is completed (and never after it expires)."""
     if job.status != JobStatus.COMPLETED:
         return []
@@ -195,7 +197,7 @@ def completed_artifacts(job: Job, context: dict) -> list:
             )
             for row in rows
         ]
-    return ArtifactSerializer(live, many=True, context=context).data
+    return list(ArtifactSerializer(live, many=True, context=dict(context)).data)
 
 
 class JobErrorSerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import build123d as bd
 
+from naturalcad.geometry.build import Shape
 from naturalcad.geometry.mesh import check_watertight, glb_bytes, stl_bytes, triangulate
 from naturalcad.geometry.preview import COLOUR, render_flat, render_solid
 
@@ -15,11 +16,11 @@ _RELATIVE_TOLERANCE = 0.0005
 _MIN_TOLERANCE_MM = 0.001
 
 
-def tolerance(shape) -> float:
-    return max(_MIN_TOLERANCE_MM, max(shape.bounding_box().size) * _RELATIVE_TOLERANCE)
+def tolerance(shape: Shape) -> float:
+    return max(_MIN_TOLERANCE_MM, float(max(shape.bounding_box().size)) * _RELATIVE_TOLERANCE)
 
 
-def export_solid(shape) -> dict[str, bytes]:
+def export_solid(shape: Shape) -> dict[str, bytes]:
     """Mesh once; the STL, the GLB, the watertight check and the PNG all read that mesh."""
     tol = tolerance(shape)
     mesh = triangulate(shape.wrapped, tol)
@@ -34,7 +35,7 @@ def export_solid(shape) -> dict[str, bytes]:
     return files
 
 
-def export_flat(shape) -> dict[str, bytes]:
+def export_flat(shape: Shape) -> dict[str, bytes]:
     with tempfile.TemporaryDirectory(prefix="naturalcad-export-") as folder:
         out = Path(folder)
         dxf = bd.ExportDXF(unit=bd.Unit.MM)

@@ -39,7 +39,7 @@ class Mesh:
 
     @property
     def corners(self) -> np.ndarray:
-        return self.points[self.triangles]
+        return np.asarray(self.points[self.triangles])
 
     @property
     def closed(self) -> bool:
@@ -101,7 +101,7 @@ def _placed(points: np.ndarray, location: TopLoc_Location) -> np.ndarray:
         return points
     transform = location.Transformation()
     matrix = np.array([[transform.Value(r, c) for c in range(1, 5)] for r in range(1, 4)])
-    return points @ matrix[:, :3].T + matrix[:, 3]
+    return np.asarray(points @ matrix[:, :3].T + matrix[:, 3])
 
 
 def _normals(corners: np.ndarray) -> np.ndarray:

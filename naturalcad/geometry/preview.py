@@ -9,6 +9,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from naturalcad.errors import CodedError
+from naturalcad.geometry.build import Shape
 from naturalcad.geometry.mesh import Mesh
 
 PNG_SIZE = 512
@@ -36,7 +37,7 @@ def _isometric(points: np.ndarray) -> np.ndarray:
     rx = np.array(
         [[1, 0, 0], [0, math.cos(pitch), -math.sin(pitch)], [0, math.sin(pitch), math.cos(pitch)]]
     )
-    return points @ rz.T @ rx.T  # x right, z up on screen, y into the screen
+    return np.asarray(points @ rz.T @ rx.T)  # x right, z up on screen, y into the screen
 
 
 def _fit(xy: np.ndarray) -> np.ndarray:
@@ -130,10 +131,10 @@ def rasterize(xy: np.ndarray, depth: np.ndarray, values: np.ndarray) -> np.ndarr
 
 def _offsets(counts: np.ndarray) -> np.ndarray:
     """0, 1, ..., n-1 for every n in counts, concatenated."""
-    return np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    return np.asarray(np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts))
 
 
-def render_flat(shape) -> bytes:
+def render_flat(shape: Shape) -> bytes:
     """The profile or path seen from above, as lines."""
     polylines = []
     for edge in shape.edges():
