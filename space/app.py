@@ -137,7 +137,7 @@ class Shown(NamedTuple):
 
 def cleared_outputs(status: Any) -> Shown:
     hidden = gr.update(value=None, visible=False)
-    return Shown(status, None, *[hidden] * (len(Shown._fields) - 4), [], "")
+    return Shown._make([status, None, *[hidden] * (len(Shown._fields) - 4), [], ""])
 
 
 def build_seconds(job: dict) -> float:
