@@ -204,8 +204,12 @@ def owns(client: Client, job: Job, secret: str) -> bool:
     by_secret = bool(secret and job.owner_secret_hash) and hmac.compare_digest(
         hash_key(secret), job.owner_secret_hash
     )
-    by_key = client.api_key is not None and not client.speaks_for_others
-    return by_secret or (by_key and job.api_key_id == client.api_key.id)
+    by_key = (
+        client.api_key is not None
+        and not client.speaks_for_others
+        and job.api_key_id == client.api_key.id
+    )
+    return by_secret or by_key
 
 
 def _api_key(request) -> ApiKey | None:

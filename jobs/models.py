@@ -92,6 +92,7 @@ class Job(models.Model):
     # sha256 of the secret handed to the creator once: it proves ownership (cancel, feedback)
     # where an API key cannot, e.g. for the visitors the Space speaks for.
     owner_secret_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    secret: str  # the raw secret, set on the creating answer's instance only; never stored
 
     class Meta:
         ordering = ["-created_at"]

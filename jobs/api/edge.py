@@ -87,13 +87,13 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     if isinstance(exception, RequestDataTooBig):
         return too_large()
     if is_admin(request):
-        return defaults.bad_request(request, exception)
+        return defaults.bad_request(request, exception)  # type: ignore[arg-type]  # Django passes one
     return json_error("bad_request", "The request could not be understood.")
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if is_admin(request):
-        return defaults.permission_denied(request, exception)
+        return defaults.permission_denied(request, exception)  # type: ignore[arg-type]  # likewise
     return json_error("forbidden", "You may not do that.")
 
 

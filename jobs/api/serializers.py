@@ -15,12 +15,12 @@ from jobs.api.parsers import strings
 from jobs.models import AUTO, OUTPUT_TYPE_CHOICES, Job, JobStatus, Mode, Rating
 
 
-class StringOnly:
+class StringOnly(serializers.Field):
     """DRF would turn 42 into "42"; a field with this refuses anything but a JSON string."""
 
     default_error_messages = {"not_a_string": "Must be a string."}
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, str):
             self.fail("not_a_string")
         return super().to_internal_value(data)
