@@ -92,6 +92,40 @@ def delete_unreferenced(keys, *, unexpired_only: bool = False) -> list[str]:
     return doomed
 
 
+# The key /health asks the store about; it need not exist, any answer means "reachable".
+_PROBE_KEY = "health/probe"
+_last_probe: tuple[float, str] = (float("-inf"), "ok")
+
+
+def storage_health() -> str:
+    """ "ok" or "degraded": one quick request to the store, remembered for a while so that
+    health checks cost the store almost nothing."""
+    global _last_probe
+    checked_at, result = _last_probe
+    if time.monotonic() - checked_at < settings.STORAGE_PROBE_SECONDS:
+        return result
+    try:
+        _probe_storage().exists(_PROBE_KEY)
+        result = "ok"
+    except Exception:  # any failure to get an answer, whatever the backend raises
+        result = "degraded"
+    _last_probe = (time.monotonic(), result)
+    return result
+
+
+def _probe_storage():
+    """The default storage, or for S3 a copy that tries once with short timeouts."""
+    if is_local():
+        return default_storage
+    from botocore.config import Config
+    from storages.backends.s3 import S3Storage
+
+    options = dict(settings.STORAGES["default"]["OPTIONS"])
+    quick = Config(retries={"max_attempts": 1}, connect_timeout=2, read_timeout=2)
+    options["client_config"] = options["client_config"].merge(quick)
+    return S3Storage(**options)
+
+
 def is_local() -> bool:
     return settings.STORAGES["default"]["BACKEND"] == LOCAL_BACKEND
 

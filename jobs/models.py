@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models, transaction
 
 from audit.models import record, record_many
+from naturalcad.errors import shorten
 from naturalcad.spec.vocabulary import OutputType
 
 
@@ -35,6 +36,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.BLOCKED: frozenset(),
     S.EXPIRED: frozenset(),
 }
+# A stored error is a code, a JSON path and a short message: it is shown to users and
+# returned with every read of the job, so it stays small whatever produced it.
+ERROR_TEXT_MAX_CHARS = 500
 FINAL_STATUSES = frozenset({S.COMPLETED, S.FAILED, S.BLOCKED, S.EXPIRED, S.CANCELED})
 ACTIVE_STATUSES = frozenset({S.QUEUED, S.RUNNING})
 
@@ -177,7 +181,7 @@ class Job(models.Model):
 
     def fail(self, code: str, message: str) -> None:
         self.error_code = code
-        self.error_text = message
+        self.error_text = shorten(message, ERROR_TEXT_MAX_CHARS)
         self.transition(S.FAILED, code=code)
 
 

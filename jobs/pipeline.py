@@ -4,6 +4,8 @@ Every way out ends the job in a final status with a code and a message a user ca
 """
 
 import logging
+import time
+from collections.abc import Iterator
 from datetime import timedelta
 
 from django.conf import settings
@@ -19,21 +21,22 @@ from artifacts.storage import (
     lock_keys,
     put_object,
 )
-from audit.models import AuditEvent, record
+from audit.models import record
 from jobs import inference
 from jobs.models import Job, JobStatus
+from jobs.outage import DATABASE_DOWN
 from jobs.prompt import normalize_prompt, prompt_key
-from jobs.queue import MAX_STALLED_RETRIES
 from naturalcad.errors import CodedError
 from naturalcad.geometry import runner
 from naturalcad.spec.signature import canonical_signature
 
 logger = logging.getLogger(__name__)
-STALLED_REASON = "worker_lost"
 
 
-def run_job(job_id: str) -> None:
-    job = _start(job_id)
+def run_job(job_id: str, *, resumed: bool = False) -> None:
+    """Run a queued job; `resumed`: also a `running` one, whose earlier attempt of this same
+    queue entry was cut short by a database outage."""
+    job = _start(job_id, resumed)
     if job is None:
         return
     try:
@@ -43,6 +46,8 @@ def run_job(job_id: str) -> None:
             _complete(job.id, build_isolated(spec, str(job.id)))
     except CodedError as failure:
         _fail(job.id, failure.code, str(failure))
+    except DATABASE_DOWN:
+        raise  # not the job's fault: the task runs it again once the database is back
     except Exception:
         logger.exception("job %s crashed", job_id)
         _fail(job.id, "internal_error", "The worker failed unexpectedly; please retry.")
@@ -70,8 +75,10 @@ def build_isolated(spec: dict, job_id: str = "local build") -> dict[str, bytes]:
 
 
 @transaction.atomic
-def _start(job_id: str) -> Job | None:
+def _start(job_id: str, resumed: bool) -> Job | None:
     job = Job.objects.select_for_update().filter(id=job_id).first()
+    if job is not None and resumed and job.status == JobStatus.RUNNING:
+        return job
     if job is None or job.status != JobStatus.QUEUED:
         logger.info("job %s is %s; nothing to run", job_id, job and job.status)
         return None
@@ -123,17 +130,52 @@ def reuse_completed(job_id, signature: str) -> bool:
 def _complete(job_id, files: dict[str, bytes]) -> None:
     keys = [describe(data, file_extension(kind)).key for kind, data in files.items()]
     try:
-        with transaction.atomic():
-            job = Job.objects.select_for_update().get(id=job_id)
-            if job.status != JobStatus.RUNNING:  # canceled while building: keep nothing
-                return
-            lock_keys(keys)  # a purge cannot delete these objects until the rows commit
-            stored = {kind: put_object(data, file_extension(kind)) for kind, data in files.items()}
-            Artifact.objects.attach(job, stored)
-            job.transition(JobStatus.COMPLETED, artifacts=sorted(stored))
+        if not _store_patiently(job_id, files):
+            _discard_unreferenced(keys)  # canceled while building: keep nothing
     except Exception:
         _discard_unreferenced(keys)  # uploaded by this attempt, but no row commits to them
         raise
+
+
+def _store_patiently(job_id, files: dict[str, bytes]) -> bool:
+    """Upload and attach (False: the job was canceled meanwhile), retrying a failing store
+    with backoff for the retry window.
+
+    The uploads happen outside any transaction, so an outage holds no row or key lock;
+    under the locks `put_object` only checks that each object is (still) there.
+    """
+    deadline = time.monotonic() + settings.STORAGE_RETRY_WINDOW_SECONDS
+    for pause in backoff():
+        try:
+            for kind, data in files.items():
+                put_object(data, file_extension(kind))
+            return _attach_files(job_id, files)
+        except StorageUnavailable:
+            if time.monotonic() + pause > deadline:
+                raise
+            logger.warning("job %s: the file store failed; retrying in %.0f s", job_id, pause)
+            time.sleep(pause)
+
+
+def backoff(first: float = 1.0, longest: float = 10.0) -> Iterator[float]:
+    """Pauses doubling from `first` to at most `longest`, forever; the caller keeps time."""
+    pause = first
+    while True:
+        yield pause
+        pause = min(pause * 2, longest)
+
+
+def _attach_files(job_id, files: dict[str, bytes]) -> bool:
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(id=job_id)
+        if job.status != JobStatus.RUNNING:
+            return False
+        keys = [describe(data, file_extension(kind)).key for kind, data in files.items()]
+        lock_keys(keys)  # a purge cannot delete these objects until the rows commit
+        stored = {kind: put_object(data, file_extension(kind)) for kind, data in files.items()}
+        Artifact.objects.attach(job, stored)
+        job.transition(JobStatus.COMPLETED, artifacts=sorted(stored))
+    return True
 
 
 def _discard_unreferenced(keys) -> None:
@@ -143,19 +185,6 @@ def _discard_unreferenced(keys) -> None:
             delete_unreferenced(keys)
     except StorageUnavailable:
         logger.warning("could not remove unreferenced objects %s; a re-upload reuses them", keys)
-
-
-@transaction.atomic
-def requeue_stalled(job_id: str) -> None:
-    """The worker running this job died; queue it again, or fail it if that keeps happening."""
-    job = Job.objects.select_for_update().filter(id=job_id).first()
-    if job is None or job.status != JobStatus.RUNNING:
-        return
-    lost = AuditEvent.objects.filter(job=job, details_json__reason=STALLED_REASON).count()
-    if lost >= MAX_STALLED_RETRIES:
-        job.fail("worker_lost", "The build lost its worker repeatedly; please retry later.")
-    else:
-        job.transition(JobStatus.QUEUED, reason=STALLED_REASON)
 
 
 @transaction.atomic

@@ -1,10 +1,7 @@
-"""Names and timings shared by whoever defers and whoever runs the tasks."""
+"""Names shared by whoever defers and whoever runs the tasks."""
 
 BUILD_QUEUE = "geometry"
 BUILD_TASK = "jobs.build_job"
+# Periodic upkeep (the sweep, retention) has its own queue and its own worker slot, so it
+# never waits behind builds however deep their queue is.
 MAINTENANCE_QUEUE = "maintenance"
-# A worker that has not sent a heartbeat for this long is presumed dead (procrastinate
-# sends one every 10 s by default).
-STALLED_AFTER_SECONDS = 60
-# A build that has lost its worker this many times is failed instead of retried again.
-MAX_STALLED_RETRIES = 2

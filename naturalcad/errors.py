@@ -9,6 +9,16 @@ refusal with a fixed code; its docstring is the default message.
 from collections.abc import Mapping
 from typing import Any
 
+# A refusal says what is wrong in at most this many characters, next to its JSON path:
+# jsonschema's messages quote the whole offending value, megabytes for a spec bomb, and a
+# message travels to users, to the model's repair prompt and into every read of the job.
+MESSAGE_MAX_CHARS = 400
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, marked with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 class CodedError(Exception):
     """Something went wrong on our side; please retry."""
@@ -24,7 +34,9 @@ class CodedError(Exception):
         details: Mapping[str, Any] | None = None,
     ) -> None:
         self.code = code or type(self).code
-        self.message = message or " ".join((type(self).__doc__ or "").split())
+        self.message = shorten(
+            message or " ".join((type(self).__doc__ or "").split()), MESSAGE_MAX_CHARS
+        )
         self.path = path
         self.details: dict[str, Any] = dict(details or {})
         # The same arguments as the signature, so that the error survives a pickle.

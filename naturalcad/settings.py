@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "jobs.api.edge.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "naturalcad.urls"
@@ -146,9 +147,21 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# Workers beat every WORKER_HEARTBEAT_SECONDS; one silent for STALLED_AFTER_SECONDS is
+# presumed dead and the sweep (every SWEEP_CRON, seconds last) puts its build back.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10, minimum=1)
+STALLED_AFTER_SECONDS = env_int("STALLED_AFTER_SECONDS", 30, minimum=2)
+SWEEP_CRON = env_str("SWEEP_CRON", "* * * * * */15")
+# An active job older than this is failed with deadline_exceeded, whatever its state.
+JOB_DEADLINE_SECONDS = env_int("JOB_DEADLINE_SECONDS", 3 * 3600, minimum=60)
+# On SIGTERM a worker takes no new job and lets its running build finish for this long
+# (fly.toml's kill_timeout is longer).
+WORKER_SHUTDOWN_SECONDS = env_int("WORKER_SHUTDOWN_SECONDS", 240, minimum=1)
 PROCRASTINATE_WORKER_DEFAULTS = {
     "delete_jobs": "successful",  # the Job row is the record; keep the queue table small
-    "shutdown_graceful_timeout": 30,
+    "shutdown_graceful_timeout": WORKER_SHUTDOWN_SECONDS,
+    "update_heartbeat_interval": WORKER_HEARTBEAT_SECONDS,
+    "stalled_worker_timeout": STALLED_AFTER_SECONDS,
 }
 
 LOGGING = {
@@ -184,6 +197,10 @@ REUSE_MIN_REMAINING_HOURS = env_int("REUSE_MIN_REMAINING_HOURS", 1, minimum=0)
 RETENTION_CRON = env_str("RETENTION_CRON", "17 3 * * *")
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 90, minimum=1)
 STORAGES = build_storages(ARTIFACT_URL_TTL_SECONDS)
+# A failing file store is retried with backoff this long before a built job fails with
+# storage_unavailable; /health re-probes the store at most this often.
+STORAGE_RETRY_WINDOW_SECONDS = env_int("STORAGE_RETRY_WINDOW_SECONDS", 600, minimum=0)
+STORAGE_PROBE_SECONDS = env_int("STORAGE_PROBE_SECONDS", 30, minimum=1)
 # Client IPs are stored only as HMAC-SHA256 under this key.
 IP_HASH_KEY = env_str("IP_HASH_KEY") or SECRET_KEY
 

@@ -8,6 +8,7 @@ shutdown: the servers first, then Postgres. Nothing is left behind.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import secrets
@@ -89,7 +90,8 @@ def processes(env: dict[str, str]) -> dict[str, list[str]]:
         "api": API_COMMAND,
         "worker": _manage("run_worker"),
     }
-    if (ROOT / "space" / "app.py").exists():
+    # NATURALCAD_SPACE=off leaves the Space out (a headless stack for tests and benches).
+    if (ROOT / "space" / "app.py").exists() and env.get("NATURALCAD_SPACE") != "off":
         space_env = {
             "NATURALCAD_API_URL": f"http://127.0.0.1:{port}",
             "SPACE_PORT": "7860",
@@ -111,27 +113,73 @@ def local_space_key(env: dict[str, str]) -> str:
 
 
 class Supervisor:
+    """Starts the children, restarts any that exits, and stops them all on request.
+
+    A child that exits is started again after a pause doubling from 1 s to RESTART_MAX_PAUSE
+    (back to 1 s once it had run for STABLE_SECONDS), and at most RESTARTS_PER_MINUTE times
+    in any minute: a crash loop (say, a worker while Postgres is down) slows down instead
+    of spinning, and the stack heals by itself once the cause goes away.
+    """
+
+    RESTART_MAX_PAUSE = 8.0
+    STABLE_SECONDS = 60.0
+    RESTARTS_PER_MINUTE = 10
+
     def __init__(self, env: dict[str, str]):
         self.env = env
+        self.commands: dict[str, list[str]] = {}
         self.children: dict[str, subprocess.Popen] = {}
+        self.started_at: dict[str, float] = {}
+        self.pauses: dict[str, float] = {}
+        self.restarts: dict[str, list[float]] = {}
+        self.due: dict[str, float] = {}  # child -> monotonic time of its next start
         self.stopping = threading.Event()
 
     def start(self, commands: dict[str, list[str]]) -> None:
-        for name, command in commands.items():
-            self.children[name] = subprocess.Popen(  # noqa: S603
-                command, cwd=ROOT, env=self.env, start_new_session=True
-            )
-            print(f"[stack] started {name} (pid {self.children[name].pid})", flush=True)
+        self.commands = dict(commands)
+        for name in commands:
+            self._spawn(name)
+
+    def _spawn(self, name: str) -> None:
+        self.children[name] = subprocess.Popen(  # noqa: S603
+            self.commands[name], cwd=ROOT, env=self.env, start_new_session=True
+        )
+        self.started_at[name] = time.monotonic()
+        print(f"[stack] started {name} (pid {self.children[name].pid})", flush=True)
 
     def wait(self) -> int:
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: self.stopping.set())
         while not self.stopping.wait(0.5):
-            exited = {n: p.returncode for n, p in self.children.items() if p.poll() is not None}
-            if exited:
-                print(f"[stack] exited unexpectedly: {exited}; stopping", flush=True)
-                return 1
+            now = time.monotonic()
+            for name, child in self.children.items():
+                if child.poll() is not None and name not in self.due:
+                    _kill_leftovers(child.pid)
+                    self.due[name] = self._schedule(name, now)
+                    pause = self.due[name] - now
+                    print(
+                        f"[stack] {name} exited with {child.returncode}; "
+                        f"restarting in {pause:.0f} s",
+                        flush=True,
+                    )
+            for name, when in list(self.due.items()):
+                if when <= now:
+                    del self.due[name]
+                    self.restarts.setdefault(name, []).append(now)
+                    self._spawn(name)
         return 0
+
+    def _schedule(self, name: str, now: float) -> float:
+        """When to start `name` again: after its backoff pause, and within the cap."""
+        ran = now - self.started_at[name]
+        previous = self.pauses.get(name, 0.0)
+        pause = 1.0 if ran >= self.STABLE_SECONDS or not previous else previous * 2
+        self.pauses[name] = pause = min(pause, self.RESTART_MAX_PAUSE)
+        recent = [t for t in self.restarts.get(name, []) if now - t < 60]
+        self.restarts[name] = recent
+        if len(recent) >= self.RESTARTS_PER_MINUTE:
+            return max(now + pause, recent[0] + 60)
+        return now + pause
 
     def stop(self) -> None:
         for child in self.children.values():
@@ -144,6 +192,13 @@ class Supervisor:
                 print(f"[stack] {name} did not stop in {STOP_TIMEOUT} s; killing it", flush=True)
                 os.killpg(child.pid, signal.SIGKILL)
                 child.wait()
+            _kill_leftovers(child.pid)
+
+
+def _kill_leftovers(session: int) -> None:
+    """A child's own children that outlived it (a killed worker's geometry processes)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(session, signal.SIGKILL)
 
 
 def data_dir() -> Path:
@@ -177,7 +232,18 @@ def run() -> int:
     finally:
         if server is not None:
             server.cleanup()
+            stop_restarted_postgres(server)
             print("[stack] postgres stopped", flush=True)
+
+
+def stop_restarted_postgres(server) -> None:
+    """pgserver stops the postmaster it started; one started again since (after a crash
+    or an operator's restart) is stopped here, so that nothing is left behind."""
+    from pgserver._commands import pg_ctl
+
+    if (Path(server.pgdata) / "postmaster.pid").exists():
+        with contextlib.suppress(subprocess.CalledProcessError):
+            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
 
 
 def _raise_on_sigterm() -> None:

@@ -7,6 +7,8 @@ declared length) is read up to the limit by `limit_chunked_bodies`, in front of 
 """
 
 import io
+import logging
+import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -17,6 +19,9 @@ from django.views import csrf, defaults
 from django.views.decorators.csrf import csrf_exempt
 
 from jobs.api.errors import STATUS, error_body
+from jobs.outage import DATABASE_DOWN, DatabaseUnavailable
+
+logger = logging.getLogger(__name__)
 
 # Set by `limit_chunked_bodies` on a chunked body that went past REQUEST_MAX_BYTES.
 CHUNKED_TOO_LARGE = "naturalcad.chunked_body_too_large"
@@ -105,6 +110,8 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if isinstance(sys.exc_info()[1], DATABASE_DOWN):  # raised where no view could catch it
+        return unavailable()
     if is_admin(request):
         return defaults.server_error(request)
     return json_error("internal_error", "Something went wrong on our side.")
@@ -114,3 +121,28 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     if is_admin(request):
         return csrf.csrf_failure(request, reason)
     return json_error("csrf_failed", "The request failed its cross-site request check.")
+
+
+def unavailable() -> JsonResponse:
+    """The 503 of a database outage, on every path (the admin's too: it cannot work either)."""
+    error = DatabaseUnavailable()
+    response = json_error(error.code, error.message)
+    response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Turns a database outage in a non-DRF view (the admin) into `503 unavailable`, never a
+    500; DRF views get the same answer from `jobs.api.errors.exception_handler`."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DATABASE_DOWN):
+            logger.warning("database unavailable at %s: %s", request.path, exception)
+            return unavailable()
+        return None

@@ -15,6 +15,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from jobs.access import Quota
+from jobs.outage import DATABASE_DOWN, DatabaseUnavailable
 from naturalcad.errors import CodedError
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ STATUS: dict[str, int] = {
     "too_many_unfinished": 429,
     "internal_error": 500,
     "overloaded": 503,
+    "unavailable": 503,
 }
 
 # DRF's own exceptions, renamed to the contract's vocabulary.
@@ -102,7 +104,10 @@ def exception_handler(exc, context):
     # Imported here: rest_framework.views imports the parser, which imports this module.
     from rest_framework.views import set_rollback
 
-    if isinstance(exc, Http404):
+    if isinstance(exc, DATABASE_DOWN):
+        logger.warning("database unavailable in %s: %s", type(context.get("view")).__name__, exc)
+        exc = DatabaseUnavailable()
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound("No such resource.")
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()

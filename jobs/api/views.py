@@ -4,6 +4,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from artifacts.storage import storage_health
 from jobs import access, services
 from jobs.api.errors import quota_headers
 from jobs.api.openapi import END_USER_IP, IDEMPOTENCY_KEY, JOB_SECRET, errors
@@ -16,6 +17,7 @@ from jobs.api.serializers import (
     job_with_live_artifacts,
 )
 from jobs.models import Job
+from jobs.outage import DATABASE_DOWN, DatabaseUnavailable
 from naturalcad.errors import CodedError
 from naturalcad.spec.schema import SPEC_SCHEMA
 
@@ -120,6 +122,7 @@ _HEALTH = inline_serializer(
     {
         "status": serializers.CharField(),
         "database": serializers.CharField(),
+        "storage": serializers.CharField(help_text="ok, or degraded while the store fails"),
         "queue": serializers.DictField(child=serializers.IntegerField()),
     },
 )
@@ -130,14 +133,14 @@ class HealthView(APIView):
     def get(self, request):
         try:
             queue = services.queue_counts()
-        except Exception:
+        except DATABASE_DOWN:
             connection.close()  # a broken connection must not be reused by the next request
-            return Response(
-                {"status": "unavailable", "database": "unreachable", "queue": {}},
-                status=503,
-                headers={"Retry-After": "10"},
-            )
-        return Response({"status": "ok", "database": "ok", "queue": queue})
+            body = {"status": "unavailable", "database": "unreachable", "storage": "unknown"}
+            retry = {"Retry-After": str(DatabaseUnavailable.retry_after)}
+            return Response({**body, "queue": {}}, status=503, headers=retry)
+        storage = storage_health()
+        overall = "ok" if storage == "ok" else "degraded"  # jobs are accepted; uploads wait
+        return Response({"status": overall, "database": "ok", "storage": storage, "queue": queue})
 
 
 class SpecSchemaView(APIView):

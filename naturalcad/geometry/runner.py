@@ -13,6 +13,7 @@ import logging
 import multiprocessing
 import os
 import resource
+import signal
 import threading
 import traceback
 from dataclasses import dataclass
@@ -26,6 +27,17 @@ _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["naturalcad.geometry.worker_child"])
 # A child is retired after this many builds, so that a slow leak cannot grow without end.
 MAX_BUILDS_PER_CHILD = 200
+# A child that dies of something other than our limits (killed from outside, the kernel's
+# OOM killer, a crash) says nothing about the spec: the build gets this many more tries.
+CRASH_RETRIES = 1
+# The exit status of a child whose build raised MemoryError under the address-space limit.
+_OUT_OF_MEMORY = 3
+# How a child ends when the address-space limit refuses an allocation: MemoryError in
+# Python, or a crash in OCCT's C++ (measured: SIGSEGV). A SIGKILL is the kernel's OOM
+# killer or an operator, never our limit: that child is retried.
+_LIMIT_DEATHS = frozenset({_OUT_OF_MEMORY, -signal.SIGSEGV, -signal.SIGABRT, -signal.SIGBUS})
+# Outcomes after which a child's state is unknown: it is never reused.
+_CHILD_BROKEN = frozenset({"geometry_timeout", "geometry_memory", "geometry_crashed"})
 _WARM_UP = {
     "spec_version": "1.1",
     "mode": "part",
@@ -57,16 +69,19 @@ class _Child:
 
     def run(self, task: str, spec: dict[str, Any], timeout: float) -> Any:
         self.builds += 1
-        self.conn.send((task, spec))
-        if not self.conn.poll(timeout):
-            raise CodedError("geometry_timeout", f"the build took longer than {timeout:g} s")
         try:
+            self.conn.send((task, spec))
+            if not self.conn.poll(timeout):
+                raise CodedError("geometry_timeout", f"the build took longer than {timeout:g} s")
             outcome, payload = self.conn.recv()
-        except EOFError:
+        except (EOFError, OSError):  # the child died: our memory limit, or killed from outside
             self.proc.join(5)
+            if self.proc.exitcode in _LIMIT_DEATHS:
+                raise CodedError(
+                    "geometry_memory", f"the build needed more than {self.memory_mb} MB"
+                ) from None
             raise CodedError(
-                "geometry_memory",
-                f"the build ran out of memory or crashed (exit {self.proc.exitcode})",
+                "geometry_crashed", f"the geometry process died (exit {self.proc.exitcode})"
             ) from None
         if outcome == "ok":
             return payload
@@ -100,6 +115,15 @@ def _give_back(child: _Child) -> None:
         _idle.append(child)
 
 
+def stop_idle_children() -> None:
+    """Retire every idle child (tests that must know which child builds next)."""
+    with _lock:
+        idle = list(_idle)
+        _idle.clear()
+    for child in idle:
+        child.stop()
+
+
 def build_files(
     spec: dict[str, Any],
     *,
@@ -125,14 +149,24 @@ def _run(
 ) -> Any:
     # Plain JSON crosses into the child: no pickled objects, and no Django imports there.
     spec = json.loads(json.dumps(spec))
+    for attempt in range(CRASH_RETRIES + 1):
+        try:
+            return _run_once(task, spec, timeout, memory_mb, drawing)
+        except CodedError as error:
+            if error.code != "geometry_crashed" or attempt == CRASH_RETRIES:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _run_once(task: str, spec: dict, timeout: float, memory_mb: int, drawing=None):
     child = _take(memory_mb)
     try:
         result = child.run(task, spec, timeout)
         if drawing is not None:
             result.update(_drawing(child, drawing))
     except CodedError as error:
-        if error.code in ("geometry_timeout", "geometry_memory"):
-            child.stop()  # its state is unknown: never reuse it
+        if error.code in _CHILD_BROKEN:
+            child.stop()
         else:
             _give_back(child)
         raise
@@ -151,7 +185,7 @@ def _drawing(child: _Child, request: DrawingRequest) -> dict[str, bytes]:
         return files
     except CodedError as error:
         reason = error.message
-        if error.code in ("geometry_timeout", "geometry_memory"):
+        if error.code in _CHILD_BROKEN:
             child.stop()  # its state is unknown: it is not given back
             if error.code == "geometry_timeout":
                 reason = f"the drawing took longer than {request.timeout:g} s"
@@ -179,7 +213,7 @@ def _serve(conn: Connection, memory_mb: int) -> None:
         except CodedError as exc:
             conn.send(("error", (exc.code, exc.message, exc.path)))
         except MemoryError:
-            os._exit(3)  # the parent sees the pipe close and reports geometry_memory
+            os._exit(_OUT_OF_MEMORY)  # the parent sees the pipe close and reports geometry_memory
         except Exception as exc:  # an OCCT failure on an accepted spec
             traceback.print_exc()
             conn.send(("error", ("geometry_failed", f"the geometry kernel failed: {exc}", "")))

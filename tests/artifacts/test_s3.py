@@ -75,6 +75,7 @@ def test_a_part_whose_files_expire_soon_is_built_again(s3, make_job):
 def test_an_unreachable_store_fails_the_job_and_leaves_no_rows(s3, settings, monkeypatch, make_job):
     monkeypatch.setenv("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9")  # nothing listens there
     monkeypatch.setenv("S3_MAX_ATTEMPTS", "2")
+    settings.STORAGE_RETRY_WINDOW_SECONDS = 0  # give up after the first round of retries
     from naturalcad.storage_settings import build_storages
 
     settings.STORAGES = build_storages(60)

@@ -1,70 +1,47 @@
-"""Uploads survive a flaky store: a real HTTP proxy answers 503 once per object, then forwards."""
+"""Uploads survive a flaky store: a real HTTP proxy in front of the S3 server answers 503 once
+per object, or to everything for longer than the retry window. (A 30 s outage on a running
+stack, with /health saying `degraded`, is in tests/test_faults.py.)"""
 
-import threading
-from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-import httpx
 import pytest
 
+from artifacts import storage
 from artifacts.models import Artifact
 from jobs import pipeline
 from jobs.models import JobStatus
 from naturalcad.storage_settings import build_storages
+from tests.faults import StoreProxy
 
-pytestmark = pytest.mark.slow
-
-
-class FlakyProxy(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # answers boto's `Expect: 100-continue` at once
-    upstream = ""
-    puts: Counter = Counter()
-
-    def _forward(self):
-        body = self.rfile.read(int(self.headers.get("content-length") or 0))
-        if self.command == "PUT":
-            self.puts[self.path] += 1
-            if self.puts[self.path] == 1:
-                self.send_response(503)
-                self.send_header("content-length", "0")
-                self.end_headers()
-                return
-        headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
-        reply = httpx.request(
-            self.command, self.upstream + self.path, headers=headers, content=body
-        )
-        self.send_response(reply.status_code)
-        for name, value in reply.headers.items():
-            if name.lower() not in ("transfer-encoding", "connection", "content-encoding"):
-                self.send_header(name, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(reply.content)
-
-    do_GET = do_PUT = do_HEAD = do_DELETE = do_POST = _forward
-
-    def log_message(self, *args):
-        pass
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+OUTAGE_SECONDS = 5
 
 
 @pytest.fixture
-def flaky_store(s3, s3_server, settings, monkeypatch):
-    FlakyProxy.upstream = s3_server
-    FlakyProxy.puts = Counter()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FlakyProxy)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", f"http://127.0.0.1:{server.server_address[1]}")
+def proxy(s3, s3_server, settings, monkeypatch):
+    proxy = StoreProxy(s3_server)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", proxy.url)
     settings.STORAGES = build_storages(60)
-    yield FlakyProxy.puts
-    server.shutdown()
+    settings.STORAGE_PROBE_SECONDS = 1
+    monkeypatch.setattr(storage, "_last_probe", (float("-inf"), "ok"))  # nothing cached
+    yield proxy
+    proxy.close()
 
 
-def test_a_503_on_upload_is_retried_and_the_job_completes(flaky_store, s3, make_job):
+def test_a_503_on_upload_is_retried_and_the_job_completes(proxy, s3, make_job):
+    proxy.fail_first_put = True
     job = make_job(JobStatus.QUEUED, prompt="a 40 mm cube")
     pipeline.run_job(str(job.id))
     job.refresh_from_db()
     assert job.status == JobStatus.COMPLETED, job.error_text
     # each object (the part's four files and the drawing's three): 503, then OK
-    assert len(flaky_store) == job.artifacts.count() == 7
-    assert set(flaky_store.values()) == {2}
+    assert len(proxy.puts) == job.artifacts.count() == 7
+    assert set(proxy.puts.values()) == {2}
     assert s3.object_keys() == {a.storage_key for a in Artifact.objects.filter(job=job)}
+
+
+def test_a_storage_outage_longer_than_the_window_fails_with_a_code(proxy, make_job, settings):
+    proxy.refuse_for(OUTAGE_SECONDS)
+    settings.STORAGE_RETRY_WINDOW_SECONDS = 2
+    job = make_job(JobStatus.QUEUED, prompt="a 43 mm cube")
+    pipeline.run_job(str(job.id))
+    job.refresh_from_db()
+    assert (job.status, job.error_code) == (JobStatus.FAILED, "storage_unavailable")

@@ -55,6 +55,7 @@ def test_health_reports_database_and_queue_counts(api, make_job):
     assert response.json() == {
         "status": "ok",
         "database": "ok",
+        "storage": "ok",
         "queue": {"queued": 2, "running": 1},
     }
 

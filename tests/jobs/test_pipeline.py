@@ -1,5 +1,8 @@
 import hashlib
+import threading
+import time
 
+import psutil
 import pytest
 from django.core.files.storage import default_storage
 
@@ -8,6 +11,7 @@ from audit.models import AuditEvent
 from jobs import pipeline
 from jobs.models import JobStatus
 from naturalcad.errors import CodedError
+from naturalcad.geometry import runner
 from tests.conftest import stl_size
 
 pytestmark = pytest.mark.slow
@@ -155,3 +159,49 @@ def test_a_job_that_is_not_queued_is_not_run(make_job):
 def test_geometry_errors_carry_their_code():
     error = CodedError("hole_outside_body", "misses")
     assert (error.code, error.message) == ("hole_outside_body", "misses")
+
+
+def test_a_spec_bomb_is_refused_with_a_short_error(make_job, api):
+    # The rules reader turns this into 1000 hole positions, more than a feature may have.
+    job = make_job(JobStatus.QUEUED, prompt=SPEC_BOMB)
+    pipeline.run_job(str(job.id))
+    job.refresh_from_db()
+    assert (job.status, job.error_code) == (JobStatus.FAILED, "spec_invalid")
+    assert "(at $.geometry.features[" in job.error_text  # the path survives the cut
+    assert len(job.error_text) <= 500
+    assert len(api.get(f"/jobs/{job.id}").content) < 20_000
+
+
+SPEC_BOMB = "a 400 x 400 x 5 plate with 1000 2mm holes in a 40 x 25 grid"
+# Builds for about a second warm: long enough to be caught in the act.
+SLOW_PROMPT = "a 100 x 100 x 5 plate with 16 3mm holes in a 4 x 4 grid"
+
+
+def kill_build_children(times: int, stop: threading.Event, killed: set[int]) -> None:
+    """Kill the geometry child `times` times, each as soon as it exists."""
+    forkserver_children = lambda: [  # noqa: E731
+        c for p in psutil.Process().children() for c in p.children() if c.is_running()
+    ]
+    while len(killed) < times and not stop.is_set():
+        for child in forkserver_children():
+            if child.pid not in killed:  # the only child is the one given this job
+                child.kill()
+                killed.add(child.pid)
+        time.sleep(0.02)
+
+
+@pytest.mark.parametrize(("kills", "outcome"), [(1, "completed"), (2, "geometry_crashed")])
+def test_a_geometry_child_killed_from_outside_is_retried_once(make_job, kills, outcome):
+    runner.stop_idle_children()  # the only child is the one that builds this job
+    job = make_job(JobStatus.QUEUED, prompt=SLOW_PROMPT.replace("100 x", f"{100 + kills} x"))
+    stop, killed = threading.Event(), set()
+    killer = threading.Thread(target=kill_build_children, args=(kills, stop, killed))
+    killer.start()
+    try:
+        pipeline.run_job(str(job.id))
+    finally:
+        stop.set()
+        killer.join()
+    job.refresh_from_db()
+    assert len(killed) == kills
+    assert (job.error_code or job.status) == outcome, job.error_text

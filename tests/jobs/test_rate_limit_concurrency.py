@@ -9,7 +9,7 @@ import pytest
 from jobs.models import Job
 from naturalcad.stack import API_COMMAND, wait_until_up
 from tests.conftest import ROOT
-from tests.test_stack import free_port
+from tests.faults import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

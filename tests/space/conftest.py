@@ -10,7 +10,7 @@ from jobs.access import hash_key
 from jobs.models import ApiKey, Tier
 from naturalcad.stack import wait_until_up
 from tests.conftest import ROOT, database_url
-from tests.test_stack import free_port
+from tests.faults import free_port
 
 SPACE_KEY = "nc_space-key-used-only-by-the-tests"
 

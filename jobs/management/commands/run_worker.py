@@ -1,17 +1,52 @@
+import asyncio
+import signal
 import threading
 
 from django.conf import settings
-from django.core.management import BaseCommand, call_command
+from django.core.management import BaseCommand, CommandError
+from procrastinate.contrib.django import app
 
+from jobs.queue import BUILD_QUEUE, MAINTENANCE_QUEUE
 from naturalcad.geometry import runner
 
 
 class Command(BaseCommand):
-    help = "Run one procrastinate worker with the geometry forkserver warmed up."
+    help = (
+        "Run the worker: one build at a time, plus a slot of its own for periodic upkeep, "
+        "with the geometry forkserver warmed up."
+    )
 
     def handle(self, *args, **options):
         # Import build123d in the forkserver now, not on the first job.
         threading.Thread(
             target=runner.warm_up, args=(settings.GEOMETRY_MEMORY_MB,), daemon=True
         ).start()
-        call_command("procrastinate", "worker")
+        with app.replace_connector(app.connector.get_worker_connector()):
+            if not asyncio.run(serve()):
+                # A worker stopped by itself (lost database): exit non-zero so that the
+                # supervisor (or Fly) starts a fresh one.
+                raise CommandError("a worker stopped unexpectedly")
+
+
+async def serve() -> bool:
+    """Run the build worker and the upkeep worker until a signal (True) or until either
+    stops by itself (False). On SIGTERM/SIGINT neither takes a new job, and the running
+    build finishes (procrastinate's graceful shutdown) before the process exits."""
+    async with app.open_async():
+        workers = [
+            asyncio.create_task(
+                app.run_worker_async(queues=[queue], name=queue, install_signal_handlers=False)
+            )
+            for queue in (BUILD_QUEUE, MAINTENANCE_QUEUE)
+        ]
+        signalled = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, signalled.set)
+        stop_wait = asyncio.create_task(signalled.wait())
+        await asyncio.wait([*workers, stop_wait], return_when=asyncio.FIRST_COMPLETED)
+        stop_wait.cancel()
+        for worker in workers:
+            worker.cancel()  # procrastinate turns this into its graceful stop
+        await asyncio.gather(*workers, return_exceptions=True)
+        return signalled.is_set()
