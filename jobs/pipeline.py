@@ -145,12 +145,14 @@ def _store_patiently(job_id, files: dict[str, bytes]) -> bool:
     under the locks `put_object` only checks that each object is (still) there.
     """
     deadline = time.monotonic() + settings.STORAGE_RETRY_WINDOW_SECONDS
-    for pause in backoff():
+    pauses = backoff()
+    while True:
         try:
             for kind, data in files.items():
                 put_object(data, file_extension(kind))
             return _attach_files(job_id, files)
         except StorageUnavailable:
+            pause = next(pauses)
             if time.monotonic() + pause > deadline:
                 raise
             logger.warning("job %s: the file store failed; retrying in %.0f s", job_id, pause)

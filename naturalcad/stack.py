@@ -239,7 +239,7 @@ def run() -> int:
 def stop_restarted_postgres(server) -> None:
     """pgserver stops the postmaster it started; one started again since (after a crash
     or an operator's restart) is stopped here, so that nothing is left behind."""
-    from pgserver._commands import pg_ctl
+    from pgserver._commands import pg_ctl  # type: ignore[attr-defined]  # made at import
 
     if (Path(server.pgdata) / "postmaster.pid").exists():
         with contextlib.suppress(subprocess.CalledProcessError):

@@ -158,7 +158,13 @@ def _run(
     raise AssertionError("unreachable")
 
 
-def _run_once(task: str, spec: dict, timeout: float, memory_mb: int, drawing=None):
+def _run_once(
+    task: str,
+    spec: dict[str, Any],
+    timeout: float,
+    memory_mb: int,
+    drawing: "DrawingRequest | None" = None,
+) -> Any:
     child = _take(memory_mb)
     try:
         result = child.run(task, spec, timeout)

@@ -21,7 +21,9 @@ class Command(BaseCommand):
         threading.Thread(
             target=runner.warm_up, args=(settings.GEOMETRY_MEMORY_MB,), daemon=True
         ).start()
-        with app.replace_connector(app.connector.get_worker_connector()):
+        # The Django connector's own psycopg pool for the worker (LISTEN/NOTIFY, async).
+        worker_connector = app.connector.get_worker_connector()  # type: ignore[attr-defined]
+        with app.replace_connector(worker_connector):
             if not asyncio.run(serve()):
                 # A worker stopped by itself (lost database): exit non-zero so that the
                 # supervisor (or Fly) starts a fresh one.
