@@ -16,6 +16,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from procrastinate.contrib.django import app
 
 from audit.models import AuditEvent, record
 from jobs.models import ACTIVE_STATUSES, Job, JobStatus
@@ -93,9 +94,7 @@ async def _enqueue_again(job_manager, job_id: str, entry: dict | None) -> None:
     if entry is not None and entry["status"] == "failed":  # keeps its id: its place in line
         await job_manager.retry_job_by_id_async(entry["id"], retry_at=timezone.now())
         return
-    from jobs.tasks import build_job
-
-    await build_job.defer_async(job_id=job_id)
+    await app.configure_task(BUILD_TASK).defer_async(job_id=job_id)
 
 
 @transaction.atomic
