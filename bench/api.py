@@ -59,7 +59,7 @@ from jobs.access import issue_api_key  # noqa: E402
 from jobs.models import Job, JobStatus, Tier  # noqa: E402
 from jobs.queue import BUILD_QUEUE, BUILD_TASK  # noqa: E402
 from naturalcad.stack import API_COMMAND, wait_until_up  # noqa: E402
-from tests.test_stack import free_port  # noqa: E402
+from tests.faults import free_port  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = 16

@@ -10,7 +10,7 @@ import pytest
 
 from naturalcad.stack import API_COMMAND, wait_until_up
 from tests.conftest import ROOT, database_url
-from tests.test_stack import free_port
+from tests.faults import free_port
 
 # django_db so that the test database exists for the server; every request here is refused
 # before it could write anything.
