@@ -36,16 +36,13 @@ def export_solid(shape: Shape) -> dict[str, bytes]:
 
 
 def export_flat(shape: Shape) -> dict[str, bytes]:
+    """The SVG and PNG of a flat part; its DXF is the cut file the drawing module writes."""
     with tempfile.TemporaryDirectory(prefix="naturalcad-export-") as folder:
-        out = Path(folder)
-        dxf = bd.ExportDXF(unit=bd.Unit.MM)
-        dxf.add_layer("part")
-        dxf.add_shape(shape, layer="part")
-        dxf.write(out / "part.dxf")
+        svg_path = Path(folder) / "part.svg"
         svg = bd.ExportSVG(unit=bd.Unit.MM, margin=2)
         svg.add_layer("part", line_weight=0.25)
         svg.add_shape(shape, layer="part")
-        svg.write(out / "part.svg")
-        files = {kind: (out / f"part.{kind}").read_bytes() for kind in ("dxf", "svg")}
+        svg.write(svg_path)
+        files = {"svg": svg_path.read_bytes()}
     files["png"] = render_flat(shape)
     return files
