@@ -41,7 +41,10 @@ class Context:
 
 
 def impossible(feature: Feature, message: str) -> CodedError:
-    return CodedError("geometry_impossible", f"{feature['name']}: {message}")
+    """A refusal that names the feature; `message` says the value and what to change."""
+    return CodedError(
+        "geometry_impossible", f"{feature['feature_type']} '{feature['name']}': {message}"
+    )
 
 
 # --- bodies -------------------------------------------------------------------------
@@ -59,7 +62,11 @@ def _tube(f: Feature) -> Shape:
     outer = f["outer_diameter"]
     inner = f.get("inner_diameter", outer - 2 * f.get("wall", 0))
     if not 0 < inner < outer:
-        raise impossible(f, "the inner diameter must be positive and below the outer one")
+        raise impossible(
+            f,
+            f"the inner diameter comes to {inner:g} mm: make it more than 0 and less than "
+            f"outer_diameter {outer:g} mm (a thinner wall)",
+        )
     return _cylinder({"diameter": outer, "height": f["height"]}) - bd.Cylinder(
         inner / 2, f["height"], align=_BOTTOM
     )
@@ -83,16 +90,30 @@ def _polygon(points: list[list[float]] | list[tuple[float, float]]) -> Shape:
     return bd.Polygon(*[tuple(p) for p in points], align=None)
 
 
+def _counter_clockwise(points: list[list[float]]) -> list[list[float]]:
+    """The outline turning anticlockwise seen from +Z: extruding a face goes along its normal,
+    and a clockwise outline's normal points down (the prism would hang below z = 0)."""
+    twice_area = sum(
+        x0 * y1 - x1 * y0
+        for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1], strict=True)
+    )
+    return points if twice_area >= 0 else points[::-1]
+
+
 def _points_prism(f: Feature) -> Shape:
     if len(f["points"]) < 3:
-        raise impossible(f, "a polygon needs at least 3 points")
-    return bd.extrude(_polygon(f["points"]), f["height"])
+        raise impossible(f, f"{len(f['points'])} points make no outline: give at least 3")
+    return bd.extrude(_polygon(_counter_clockwise(f["points"])), f["height"])
 
 
 def _profile_points(f: Feature) -> list[tuple[float, float]]:
     w, h, t = f["width"], f["height"], f["thickness"]
     if t >= min(w, h) / (2 if f["profile"] in ("T", "U") else 1):
-        raise impossible(f, "the thickness leaves no opening in the profile")
+        raise impossible(
+            f,
+            f"thickness {t:g} mm leaves no opening in a {w:g} x {h:g} {f['profile']}: "
+            "make it thinner or the section larger",
+        )
     shapes = {
         "L": [(0, 0), (w, 0), (w, t), (t, t), (t, h), (0, h)],
         "angle": [(0, 0), (w, 0), (w, t), (t, t), (t, h), (0, h)],
@@ -124,7 +145,7 @@ def _section(shape: str, size: float, feature: Feature) -> Shape:
         return bd.Circle(size / 2)
     if shape == "polygon":
         return bd.RegularPolygon(size / 2, 6)
-    raise impossible(feature, f"a loft cannot start or end in '{shape}'")
+    raise impossible(feature, f"a loft section cannot be '{shape}': use rect, circle or polygon")
 
 
 def _loft(f: Feature) -> Shape:
@@ -138,7 +159,11 @@ def _loft(f: Feature) -> Shape:
 def _revolve(f: Feature) -> Shape:
     points = f["profile"]
     if len(points) < 3 or min(x for x, _ in points) < 0:
-        raise impossible(f, "a revolved profile needs 3 points, all at radius >= 0")
+        raise impossible(
+            f,
+            "the profile needs at least 3 points, all at radius r >= 0 (the axis is r = 0): "
+            f"its least r is {min(x for x, _ in points):g} mm",
+        )
     face = bd.Plane.XZ * _polygon(points)
     return bd.revolve(face, bd.Axis.Z, f.get("angle", 360))
 
@@ -150,7 +175,11 @@ def _sweep(f: Feature) -> Shape:
     else:
         radius = f["path_radius"]
         if radius <= size / 2:
-            raise impossible(f, "the path bends tighter than the section is wide")
+            raise impossible(
+                f,
+                f"path_radius {radius:g} mm bends tighter than the {size:g} mm section: "
+                f"make it more than {size / 2:g} mm",
+            )
         path = bd.Plane.XZ * bd.CenterArc((radius, 0), radius, 180, -f.get("path_angle", 90))
     start = bd.Plane(origin=path @ 0, z_dir=path % 0)
     section = bd.Circle(size / 2) if f["section"] == "circle" else bd.Rectangle(size, size)
@@ -160,7 +189,11 @@ def _sweep(f: Feature) -> Shape:
 def _truss(f: Feature) -> Shape:
     span, height, panels, m = f["span"], f["height"], f["panels"], f["member"]
     if height <= 2 * m or span / panels <= m:
-        raise impossible(f, "the members are too thick for the truss's height or panels")
+        raise impossible(
+            f,
+            f"member {m:g} mm is too thick for height {height:g} mm with {panels} panels: "
+            "use thinner members, fewer panels or a taller truss",
+        )
     panel = span / panels
     parts = [bd.Pos(0, 0, z) * bd.Box(span, m, m, align=_BOTTOM) for z in (0, height - m)]
     inner = height - 2 * m
@@ -181,7 +214,11 @@ def _truss(f: Feature) -> Shape:
 def _notched_tower(f: Feature) -> Shape:
     w, d, h, n, depth = f["width"], f["depth"], f["height"], f["notches"], f["notch_depth"]
     if depth >= w or n * 2 + 1 > h:
-        raise impossible(f, "the notches do not fit the tower")
+        raise impossible(
+            f,
+            f"{n} notches {depth:g} mm deep do not fit a {w:g} mm wide, {h:g} mm tall tower: "
+            "use fewer or shallower notches",
+        )
     tower = bd.Box(w, d, h, align=_BOTTOM)
     band = h / (2 * n + 1)
     for i in range(n):
@@ -199,7 +236,11 @@ def _arch(span: float, rise: float) -> Shape:
 def _canopy(f: Feature) -> Shape:
     span, rise, t = f["span"], f["rise"], f["thickness"]
     if t * 2 >= min(span, rise * 2):
-        raise impossible(f, "the canopy is thicker than its arch")
+        raise impossible(
+            f,
+            f"thickness {t:g} mm is more than the arch allows (span {span:g}, rise {rise:g}): "
+            "make it thinner",
+        )
     shell = _arch(span, rise) - _arch(span - 2 * t, rise - t)
     return bd.extrude(bd.Plane.XZ * shell, f["depth"] / 2, both=True)
 
@@ -208,7 +249,8 @@ def _placed(shape: Shape, f: Feature) -> Shape:
     rx, ry, rz = f.get("rotate", (0, 0, 0))
     x, y, z = f.get("at", (0, 0, 0))
     if (rx, ry, rz) != (0, 0, 0):
-        shape = bd.Rot(rx, ry, rz) * shape
+        # About the fixed X, then Y, then Z axes, as the vocabulary says.
+        shape = bd.Rot(rx, ry, rz, bd.Extrinsic.XYZ) * shape
     return bd.Pos(x, y, z) * shape if (x, y, z) != (0, 0, 0) else shape
 
 
@@ -219,7 +261,7 @@ def _face_frame(ctx: Context, f: Feature) -> tuple[float, float, float]:
     """(z of the face, depth of the target, direction into the material)."""
     target = ctx.tools[f["target"]].shape if "target" in f else ctx.part
     if target is None:
-        raise impossible(f, "there is no body to put this on")
+        raise impossible(f, "there is no body to put this on: put a body before it")
     box = target.bounding_box()
     if f.get("face") == "bottom":
         return box.min.Z, box.size.Z, 1.0
@@ -275,7 +317,11 @@ def _countersink(f: Feature, into: float) -> Shape:
     """A 90-degree cone from the face, as wide as the countersink there."""
     sink = (f["countersink_diameter"] - f["diameter"]) / 2
     if sink <= 0:
-        raise impossible(f, "the countersink must be wider than the hole")
+        raise impossible(
+            f,
+            f"countersink_diameter {f['countersink_diameter']:g} mm must be wider than the "
+            f"{f['diameter']:g} mm hole",
+        )
     narrow, wide = f["diameter"] / 2, f["countersink_diameter"] / 2
     if into < 0:
         return bd.Pos(0, 0, -sink) * bd.Cone(narrow, wide, sink, align=_BOTTOM)
@@ -295,7 +341,11 @@ def _boss(ctx: Context, f: Feature) -> Tool:
 def _slot(ctx: Context, f: Feature) -> Tool:
     z, thickness, into = _face_frame(ctx, f)
     if f["width"] >= f["length"]:
-        raise impossible(f, "a slot must be longer than it is wide")
+        raise impossible(
+            f,
+            f"length {f['length']:g} mm is not more than width {f['width']:g} mm: make the "
+            "length (round ends included) more than the width",
+        )
     sketch = bd.SlotCenterToCenter(f["length"] - f["width"], f["width"], f.get("angle", 0))
     if "depth" in f:
         tool = _into(sketch, f["depth"], into)
@@ -371,34 +421,78 @@ def _edges(part: Shape, which: str) -> Shape:
     return edges
 
 
+# A full round (a fillet of exactly half a wall) leaves OCCT no face between the two
+# fillets, and it refuses; this much less radius leaves a flat far narrower than the mesh's
+# chord deviation (1e-4 mm on a 10 mm wall), which OCCT accepts: the same part in every file.
+_FULL_ROUND = 1 - 1e-5
+
+
+def _fillet(edges: Shape, radius: float) -> Shape:
+    try:
+        return bd.fillet(edges, radius)
+    except Exception:
+        return bd.fillet(edges, radius * _FULL_ROUND)
+
+
+def _treat(edges: Shape, f: Feature, size: float) -> Shape:
+    if f["feature_type"] == "fillet":
+        return _fillet(edges, size)
+    return bd.chamfer(edges, size)
+
+
 def _edge_treatment(ctx: Context, f: Feature) -> Shape:
     if ctx.part is None:
-        raise impossible(f, "there are no edges yet")
+        raise impossible(f, "there are no edges yet: put a body before it")
     edges = _edges(ctx.part, f.get("edges", "all"))
+    size = f["radius"] if f["feature_type"] == "fillet" else f["length"]
     try:
-        if f["feature_type"] == "fillet":
-            result = bd.fillet(edges, f["radius"])
-        else:
-            result = bd.chamfer(edges, f["length"])
+        result = _treat(edges, f, size)
     except Exception:
-        size = f.get("radius", f.get("length"))
-        raise impossible(f, f"{size:g} mm is too large for the selected edges") from None
+        raise impossible(f, _too_large(edges, f, size)) from None
     if not result.is_valid or result.volume <= _EPSILON:
-        raise impossible(f, "the edge treatment left an invalid solid")
+        raise impossible(f, f"{_named_size(f, size)} left an invalid solid: try a smaller one")
     return result
+
+
+def _named_size(f: Feature, size: float) -> str:
+    return f"{'radius' if f['feature_type'] == 'fillet' else 'length'} {size:g} mm"
+
+
+# Halvings in the search for the largest size that fits: 1/256 of the size asked for.
+_SIZE_SEARCH_STEPS = 8
+
+
+def _too_large(edges: Shape, f: Feature, size: float) -> str:
+    """What to change: the largest size that works on these edges, found by halving."""
+    fits, fails = 0.0, size
+    for _ in range(_SIZE_SEARCH_STEPS):
+        middle = (fits + fails) / 2
+        try:
+            _treat(edges, f, middle)
+            fits = middle
+        except Exception:
+            fails = middle
+    said = f"{_named_size(f, size)} does not fit the selected edges"
+    if fits == 0:
+        return f"{said}: choose other edges, or a size below half their thinnest wall"
+    return f"{said}: use at most {fits:.2f} mm there, or select fewer edges"
 
 
 def _shell(ctx: Context, f: Feature) -> Shape:
     if ctx.part is None:
-        raise impossible(f, "there is nothing to hollow out")
+        raise impossible(f, "there is nothing to hollow out: put a body before it")
     faces = ctx.part.faces().sort_by(bd.Axis.Z)
     openings = {"top": [faces[-1]], "bottom": [faces[0]], "none": None}[f.get("open", "top")]
     try:
         result = bd.offset(ctx.part, amount=-f["thickness"], openings=openings)
     except Exception:
-        raise impossible(f, f"a {f['thickness']:g} mm wall does not fit this part") from None
+        raise impossible(
+            f, f"thickness {f['thickness']:g} mm does not fit this part: use a thinner wall"
+        ) from None
     if not result.is_valid or result.volume <= _EPSILON:
-        raise impossible(f, "the shell left an invalid solid")
+        raise impossible(
+            f, f"thickness {f['thickness']:g} mm left an invalid solid: use a thinner wall"
+        )
     return result
 
 
@@ -406,7 +500,11 @@ def _boolean(ctx: Context, f: Feature) -> Tool:
     a, b = ctx.tools[f["a"]].shape, ctx.tools[f["b"]].shape
     result = {"union": a + b, "subtract": a - b, "intersect": a & b}[f["operation"]]
     if result.volume <= _EPSILON:
-        raise impossible(f, "the boolean leaves nothing")
+        raise impossible(
+            f,
+            f"{f['operation']} of '{f['a']}' and '{f['b']}' leaves nothing: check that they "
+            "overlap, or change the operation",
+        )
     return Tool(result, "union")
 
 
@@ -419,7 +517,11 @@ def _rect(f: Feature) -> Shape:
     if not radius:
         return bd.Rectangle(f["length"], f["width"])
     if 2 * radius >= min(f["length"], f["width"]):
-        raise impossible(f, f"{radius:g} mm corners do not fit the rectangle")
+        raise impossible(
+            f,
+            f"corner_radius {radius:g} mm does not fit {f['length']:g} x {f['width']:g}: "
+            f"make it less than {min(f['length'], f['width']) / 2:g} mm",
+        )
     return bd.RectangleRounded(f["length"], f["width"], radius)
 
 
@@ -438,7 +540,8 @@ def _profile(ctx: Context, f: Feature) -> None:
         if (face & hole).area < hole.area - _EPSILON:
             raise CodedError(
                 "hole_outside_body",
-                f"{f['name']}: a hole at ({x:g}, {y:g}) is not inside the profile",
+                f"profile '{f['name']}': the hole at ({x:g}, {y:g}) is not inside the "
+                "outline: move it inside, or make the outline larger",
             )
         face = face - hole
     ctx.flat.append(face)
@@ -446,31 +549,41 @@ def _profile(ctx: Context, f: Feature) -> None:
 
 def _path(ctx: Context, f: Feature) -> None:
     if len(f["points"]) < 2:
-        raise impossible(f, "a path needs at least 2 points")
+        raise impossible(f, f"{len(f['points'])} point makes no path: give at least 2")
     ctx.flat.append(bd.Polyline(*[tuple(p) for p in f["points"]]))  # tuples: see _polygon
 
 
 # --- applying tools ---------------------------------------------------------------------
 
 
-def _apply(ctx: Context, name: str, tool: Tool) -> None:
-    ctx.tools[name] = tool
+def _apply(ctx: Context, f: Feature, tool: Tool) -> None:
+    ctx.tools[f["name"]] = tool
     if tool.op == "keep":
         return
     if ctx.part is None:
         if tool.op != "union":
-            raise CodedError("geometry_impossible", f"{name}: there is no body to cut from")
+            raise impossible(f, f"there is no body to {tool.op} with: put a body before it")
         ctx.part = tool.shape
         return
     before = ctx.part.volume
     if tool.op == "union":
         ctx.part = ctx.part + tool.shape
     elif tool.op == "subtract":
-        ctx.part = ctx.part - tool.shape
+        part, ctx.part = ctx.part, ctx.part - tool.shape
         if ctx.part.volume >= before - _EPSILON:
-            raise CodedError("hole_outside_body", f"{name}: the cut misses the part")
+            raise CodedError(
+                "hole_outside_body",
+                f"{f['feature_type']} '{f['name']}': the cut around {_centre(tool.shape)} misses "
+                f"the part around {_centre(part)}: move it onto the part (positions, at), or "
+                "choose another face",
+            )
     else:
         ctx.part = ctx.part & tool.shape
+
+
+def _centre(shape: Shape) -> str:
+    centre = shape.bounding_box().center()
+    return "(" + ", ".join(f"{round(v, 2) + 0:g}" for v in (centre.X, centre.Y, centre.Z)) + ")"
 
 
 # --- the engine -------------------------------------------------------------------------
@@ -482,7 +595,7 @@ def _body(make: Callable[[Feature], Shape]) -> Step:
     """A body: its shape, placed, applied with its own operation."""
 
     def step(ctx: Context, f: Feature) -> None:
-        _apply(ctx, f["name"], Tool(_placed(make(f), f), f.get("op", "union")))
+        _apply(ctx, f, Tool(_placed(make(f), f), f.get("op", "union")))
 
     return step
 
@@ -493,7 +606,7 @@ def _tool(make: Callable[[Context, Feature], Tool | None]) -> Step:
     def step(ctx: Context, f: Feature) -> None:
         tool = make(ctx, f)
         if tool is not None:
-            _apply(ctx, f["name"], tool)
+            _apply(ctx, f, tool)
 
     return step
 

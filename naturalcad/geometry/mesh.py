@@ -50,14 +50,17 @@ class Mesh:
 def triangulate(shape: TopoDS_Shape, tolerance: float) -> Mesh:
     """Mesh `shape` to an absolute chord deviation in mm and read every face's triangles."""
     BRepMesh_IncrementalMesh(shape, tolerance, False, _ANGULAR_TOLERANCE, True).Perform()
+    weld = tolerance * _WELD_FRACTION
     faces: list[tuple[np.ndarray, np.ndarray, int]] = []
     solids = TopExp_Explorer(shape, TopAbs_SOLID)
     index = 0
     while solids.More():
-        faces += [(p, t, index) for p, t in _faces(TopExp_Explorer(solids.Current(), TopAbs_FACE))]
+        explorer = TopExp_Explorer(solids.Current(), TopAbs_FACE)
+        faces += [(p, t, index) for p, t in _faces(explorer, weld)]
         index += 1
         solids.Next()
-    faces += [(p, t, FREE) for p, t in _faces(TopExp_Explorer(shape, TopAbs_FACE, TopAbs_SOLID))]
+    free = TopExp_Explorer(shape, TopAbs_FACE, TopAbs_SOLID)
+    faces += [(p, t, FREE) for p, t in _faces(free, weld)]
     if not faces:
         raise CodedError("geometry_invalid", "the part could not be meshed")
     offsets = np.cumsum([0] + [len(points) for points, _, _ in faces[:-1]])
@@ -71,7 +74,7 @@ def triangulate(shape: TopoDS_Shape, tolerance: float) -> Mesh:
     )
 
 
-def _faces(explorer: TopExp_Explorer) -> list[tuple[np.ndarray, np.ndarray]]:
+def _faces(explorer: TopExp_Explorer, weld: float) -> list[tuple[np.ndarray, np.ndarray]]:
     found = []
     while explorer.More():
         face = TopoDS.Face(explorer.Current())
@@ -91,9 +94,22 @@ def _faces(explorer: TopExp_Explorer) -> list[tuple[np.ndarray, np.ndarray]]:
             triangles -= 1
             if face.Orientation() == TopAbs_REVERSED:
                 triangles = triangles[:, ::-1]
-            found.append((_placed(points, location), triangles))
+            points = _placed(points, location)
+            found.append((points, _without_collapsed(points, triangles, weld)))
         explorer.Next()
     return found
+
+
+def _without_collapsed(points: np.ndarray, triangles: np.ndarray, weld: float) -> np.ndarray:
+    """Triangles with two corners at one place (OCCT meshes a sphere's pole or a revolve's
+    point on the axis as a row of nodes at one spot) have no area: another tool welding the
+    STL finds their edges used three times, so they are left out of every file."""
+    corners = points[triangles]
+    apart = [
+        np.linalg.norm(corners[:, a] - corners[:, b], axis=1) > weld
+        for a, b in ((0, 1), (1, 2), (2, 0))
+    ]
+    return triangles[apart[0] & apart[1] & apart[2]]
 
 
 def _placed(points: np.ndarray, location: TopLoc_Location) -> np.ndarray:

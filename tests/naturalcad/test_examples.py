@@ -21,6 +21,7 @@ from PIL import Image
 from naturalcad.geometry.worker_child import build_and_export
 from naturalcad.spec.validate import validate_spec
 from tests.conftest import stl_bounds
+from tests.naturalcad.watertight import watertight_problems
 
 pytestmark = pytest.mark.slow
 EXAMPLES = Path(__file__).resolve().parents[2] / "naturalcad" / "spec" / "examples"
@@ -177,6 +178,7 @@ def test_solid_examples_match_their_formulas(name):
     low, high = stl_bounds(files["stl"])
     assert [h - lo for lo, h in zip(low, high, strict=True)] == pytest.approx(size, abs=0.15)
     assert stl_volume(files["stl"]) == pytest.approx(volume, rel=0.01)
+    assert watertight_problems(files["stl"]) == []
     assert len(re.findall(rb"MANIFOLD_SOLID_BREP", files["step"])) == solids
     x, y, z = glb_extent(files["glb"])  # Y-up: the part's height is glTF's Y
     assert [x, z, y] == pytest.approx([size[0], size[1], size[2]], abs=0.2)
@@ -190,6 +192,7 @@ def test_studies_stay_within_their_bounds(name):
     low, high = stl_bounds(files["stl"])
     assert [h - lo for lo, h in zip(low, high, strict=True)] == pytest.approx(size, abs=0.15)
     assert least < stl_volume(files["stl"]) < most
+    assert watertight_problems(files["stl"]) == []
 
 
 @pytest.mark.parametrize("name", sorted(FLAT))

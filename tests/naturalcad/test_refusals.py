@@ -1,5 +1,7 @@
 """Specs the engine must refuse, each with its error code and the JSON path of the culprit."""
 
+import re
+
 import pytest
 
 from naturalcad.errors import CodedError
@@ -117,6 +119,8 @@ SPEC_REFUSALS = [
     ),
 ]
 
+# Every engine refusal says what to change, in one of these words.
+WHAT_TO_CHANGE = r"\b(use|make|move|give|put|choose|select)\b"
 GEOMETRY_REFUSALS = [
     (spec(BOX, f("h", "hole", diameter=5, positions=[[500, 0]])), "hole_outside_body", PATH1),
     (spec(BOX, f("r", "fillet", radius=8, edges="all")), "geometry_impossible", PATH1),
@@ -157,4 +161,8 @@ def test_the_engine_refuses_impossible_parts_with_a_clear_error(document, code, 
     with pytest.raises(CodedError) as caught:
         build_part(validate_spec(document))
     assert (caught.value.code, caught.value.path) == (code, path), caught.value.message
-    assert caught.value.message
+    if code != "geometry_invalid":  # a whole-part check names no single feature
+        feature = document["geometry"]["features"][int(path[-2])]
+        assert f"{feature['feature_type']} '{feature['name']}': " in caught.value.message
+        assert re.search(r"\d", caught.value.message), "the value"
+        assert re.search(WHAT_TO_CHANGE, caught.value.message), "what to change"
