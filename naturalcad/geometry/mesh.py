@@ -109,7 +109,7 @@ def _without_collapsed(points: np.ndarray, triangles: np.ndarray, weld: float) -
         np.linalg.norm(corners[:, a] - corners[:, b], axis=1) > weld
         for a, b in ((0, 1), (1, 2), (2, 0))
     ]
-    return triangles[apart[0] & apart[1] & apart[2]]
+    return np.asarray(triangles[apart[0] & apart[1] & apart[2]])
 
 
 def _placed(points: np.ndarray, location: TopLoc_Location) -> np.ndarray:
