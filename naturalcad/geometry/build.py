@@ -51,6 +51,8 @@ def impossible(feature: Feature, message: str) -> CodedError:
 
 
 def _box(f: Feature) -> Shape:
+    if "corner_radius" in f:  # the outline rounded, then extruded: the vertical edges round
+        return bd.extrude(_rect(f), f["height"])
     return bd.Box(f["length"], f["width"], f["height"], align=_BOTTOM)
 
 
@@ -76,6 +78,32 @@ def _sphere(f: Feature) -> Shape:
     return bd.Sphere(f["diameter"] / 2, align=_BOTTOM)
 
 
+def _torus(f: Feature) -> Shape:
+    outer, tube = f["outer_diameter"], f["tube_diameter"]
+    if outer <= 2 * tube:
+        raise impossible(
+            f,
+            f"tube_diameter {tube:g} mm leaves no hole in a ring {outer:g} mm across: make it "
+            f"less than {outer / 2:g} mm",
+        )
+    return bd.Torus((outer - tube) / 2, tube / 2, align=_BOTTOM)
+
+
+def _wedge(f: Feature) -> Shape:
+    """The side (XZ) outline extruded along Y, centred: bottom full length, top from -X."""
+    length, height, top = f["length"], f["height"], f["top_length"]
+    if top > length:
+        raise impossible(
+            f,
+            f"top_length {top:g} mm is longer than the {length:g} mm bottom: make it at most "
+            f"{length:g} mm",
+        )
+    left = -length / 2
+    corners = [(left, 0.0), (length / 2, 0.0), (left + top, height), (left, height)]
+    side = _polygon(corners if top > 0 else [corners[0], corners[1], corners[3]])
+    return bd.extrude(bd.Plane.XZ * side, f["width"] / 2, both=True)
+
+
 def _cone(f: Feature) -> Shape:
     return bd.Cone(f["bottom_diameter"] / 2, f["top_diameter"] / 2, f["height"], align=_BOTTOM)
 
@@ -90,20 +118,76 @@ def _polygon(points: list[list[float]] | list[tuple[float, float]]) -> Shape:
     return bd.Polygon(*[tuple(p) for p in points], align=None)
 
 
-def _counter_clockwise(points: list[list[float]]) -> list[list[float]]:
-    """The outline turning anticlockwise seen from +Z: extruding a face goes along its normal,
-    and a clockwise outline's normal points down (the prism would hang below z = 0)."""
-    twice_area = sum(
-        x0 * y1 - x1 * y0
-        for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1], strict=True)
-    )
-    return points if twice_area >= 0 else points[::-1]
+Arcs = dict[int, tuple[float, float]]  # side index -> the point its arc passes through
+
+
+def _side(
+    f: Feature, arcs: Arcs, start: tuple[float, float], end: tuple[float, float], i: int
+) -> Shape:
+    through = arcs.get(i)
+    if through is None:
+        return bd.Line(start, end)
+    try:
+        return bd.ThreePointArc(start, through, end)
+    except Exception:
+        raise impossible(
+            f,
+            f"the arc of side {i} through ({through[0]:g}, {through[1]:g}) is a straight line "
+            "or runs through a corner: move its middle point off the line",
+        ) from None
+
+
+def outline(f: Feature, key: str) -> Shape:
+    """A closed outline in XY from corners [x, y] or [x, y, r] (r rounds that corner), with
+    `arcs` bending sides through a point, grown or shrunk by `offset`."""
+    points = f[key]
+    corners = [(p[0], p[1]) for p in points]
+    arcs: Arcs = {int(i): (x, y) for i, x, y in f.get("arcs", [])}
+    if any(i >= len(corners) for i in arcs):
+        raise impossible(
+            f,
+            f"arcs name side {max(arcs)}, but {len(corners)} corners make sides 0 to "
+            f"{len(corners) - 1}: use one of those",
+        )
+    if len(set(corners)) < len(corners):
+        raise impossible(f, f"{key} repeats a corner: give each corner once")
+    sides = [
+        _side(f, arcs, corners[i], corners[(i + 1) % len(corners)], i) for i in range(len(corners))
+    ]
+    try:
+        shape = bd.Sketch() + bd.make_face(sides)
+    except Exception:
+        shape = None
+    if shape is None or not shape.is_valid or shape.area <= _EPSILON:
+        raise impossible(f, f"the {key} crosses itself: reorder the corners")
+    for radius in sorted({p[2] for p in points if len(p) == 3 and p[2] > 0}):
+        at = [bd.Vector(p[0], p[1]) for p in points if len(p) == 3 and p[2] == radius]
+        vertices = [shape.vertices().sort_by_distance(point)[0] for point in at]
+        try:
+            shape = bd.fillet(vertices, radius)
+        except Exception:
+            raise impossible(
+                f, f"a {radius:g} mm corner radius does not fit its sides: make it smaller"
+            ) from None
+    return _offset(f, shape)
+
+
+def _offset(f: Feature, shape: Shape) -> Shape:
+    if not f.get("offset"):
+        return shape
+    try:
+        grown = bd.offset(shape, f["offset"], kind=bd.Kind.ARC)
+    except Exception:
+        grown = None
+    if grown is None or grown.area <= _EPSILON:
+        raise impossible(f, f"offset {f['offset']:g} mm leaves no outline: shrink it by less")
+    return grown
 
 
 def _points_prism(f: Feature) -> Shape:
-    if len(f["points"]) < 3:
-        raise impossible(f, f"{len(f['points'])} points make no outline: give at least 3")
-    return bd.extrude(_polygon(_counter_clockwise(f["points"])), f["height"])
+    # Up whichever way the corners turn: extrude follows the face's normal, which points
+    # down for a clockwise outline.
+    return bd.extrude(outline(f, "points"), f["height"], dir=(0, 0, 1))
 
 
 def _profile_points(f: Feature) -> list[tuple[float, float]]:
@@ -157,15 +241,15 @@ def _loft(f: Feature) -> Shape:
 
 
 def _revolve(f: Feature) -> Shape:
-    points = f["profile"]
-    if len(points) < 3 or min(x for x, _ in points) < 0:
+    profile = outline(f, "profile")
+    least = profile.bounding_box().min.X
+    if least < -_EPSILON:
         raise impossible(
             f,
-            "the profile needs at least 3 points, all at radius r >= 0 (the axis is r = 0): "
-            f"its least r is {min(x for x, _ in points):g} mm",
+            f"the profile reaches r = {least:g} mm, across the axis (r = 0): keep every "
+            "corner and arc at r >= 0",
         )
-    face = bd.Plane.XZ * _polygon(points)
-    return bd.revolve(face, bd.Axis.Z, f.get("angle", 360))
+    return bd.revolve(bd.Plane.XZ * profile, bd.Axis.Z, f.get("angle", 360))
 
 
 def _sweep(f: Feature) -> Shape:
@@ -256,56 +340,87 @@ def _placed(shape: Shape, f: Feature) -> Shape:
 
 # --- features on a face -------------------------------------------------------------
 
+# Each face's axis (0 = X, 1 = Y, 2 = Z) and outward sign; a side's u axis (right, seen from
+# outside) is +Z x (outward normal), so that v is up.
+_FACE_AXES = {
+    "top": (2, 1.0),
+    "bottom": (2, -1.0),
+    "+X": (0, 1.0),
+    "-X": (0, -1.0),
+    "+Y": (1, 1.0),
+    "-Y": (1, -1.0),
+}
 
-def _face_frame(ctx: Context, f: Feature) -> tuple[float, float, float]:
-    """(z of the face, depth of the target, direction into the material)."""
+
+def _normal(face: str) -> bd.Vector:
+    axis, sign = _FACE_AXES[face]
+    return bd.Vector(*[sign if i == axis else 0.0 for i in range(3)])
+
+
+def _on_face(ctx: Context, f: Feature, make: Callable[[float], Shape]) -> Shape:
+    """The tool `make(thickness)` builds as if on a top face at z = 0 (cutting down -Z, at
+    the origin), copied to each position and carried onto the face the feature names.
+
+    top and bottom keep [x, y] as seen from above (a bottom tool is mirrored, not turned, so
+    y stays y); a side's positions are [u, v] from the side's centre."""
     target = ctx.tools[f["target"]].shape if "target" in f else ctx.part
     if target is None:
         raise impossible(f, "there is no body to put this on: put a body before it")
     box = target.bounding_box()
-    if f.get("face") == "bottom":
-        return box.min.Z, box.size.Z, 1.0
-    return box.max.Z, box.size.Z, -1.0
-
-
-def _at_positions(tool: Shape, f: Feature, z: float) -> Shape:
+    face = f.get("face", "top")
+    axis = _FACE_AXES[face][0]
+    tool = make(float(_along(box.size, axis)))
     positions = f.get("positions") or [[0.0, 0.0]]
-    placed = [bd.Pos(x, y, z) * tool for x, y in positions]
-    result = placed[0]
-    for item in placed[1:]:
-        result = result + item
+    local = _union([bd.Pos(u, v, 0) * tool for u, v in positions])
+    if face == "top":
+        return bd.Pos(0, 0, box.max.Z) * local
+    if face == "bottom":
+        return bd.Pos(0, 0, box.min.Z) * bd.mirror(local, about=bd.Plane.XY)
+    normal = _normal(face)
+    centre = box.center() + normal * (_along(box.size, axis) / 2)
+    plane = bd.Plane(origin=centre, x_dir=bd.Vector(0, 0, 1).cross(normal), z_dir=normal)
+    return plane.location * local
+
+
+def _along(vector: bd.Vector, axis: int) -> float:
+    return float((vector.X, vector.Y, vector.Z)[axis])
+
+
+def _union(shapes: list[Shape]) -> Shape:
+    result = shapes[0]
+    for shape in shapes[1:]:
+        result = result + shape
     return result
 
 
-def _into(sketch: Shape, depth: float, direction: float) -> Shape:
-    """A solid from a sketch on the face, `depth` into the material."""
-    solid = bd.extrude(sketch, depth)
-    return bd.Pos(0, 0, -depth) * solid if direction < 0 else solid
+def _down(sketch: Shape, depth: float) -> Shape:
+    """A solid from a sketch on the face (z = 0), `depth` into the material (down)."""
+    return bd.Pos(0, 0, -depth) * bd.extrude(sketch, depth)
+
+
+def _through(sketch: Shape, thickness: float) -> Shape:
+    """Through the whole target, starting 1 mm outside the face so no skin is left on it."""
+    return bd.Pos(0, 0, 1) * _down(sketch, thickness + 2)
 
 
 def _shape_2d(f: Feature) -> Shape:
     if f["shape"] == "rect":
-        return bd.Rectangle(f["length"], f["width"])
+        return _rect(f)
     return bd.Circle(f["diameter"] / 2)
 
 
-def _above(tool: Shape, into: float, lift: float = 1.0) -> Shape:
-    """Start a cutting tool `lift` mm outside the face, so no skin is left on the face."""
-    return bd.Pos(0, 0, -into * lift) * tool
-
-
 def _hole(ctx: Context, f: Feature) -> Tool:
-    z, thickness, into = _face_frame(ctx, f)
-    if "depth" in f:
-        tool = _into(bd.Circle(f["diameter"] / 2), f["depth"], into)
-    else:
-        tool = _above(_into(bd.Circle(f["diameter"] / 2), thickness + 2, into), into)
-    if "counterbore_diameter" in f:
-        cylinder = _into(bd.Circle(f["counterbore_diameter"] / 2), counterbore_depth(f) + 1, into)
-        tool = tool + _above(cylinder, into)
-    if "countersink_diameter" in f:
-        tool = tool + _countersink(f, into)
-    return Tool(_at_positions(tool, f, z), "subtract")
+    def make(thickness: float) -> Shape:
+        circle = bd.Circle(f["diameter"] / 2)
+        tool = _down(circle, f["depth"]) if "depth" in f else _through(circle, thickness)
+        if "counterbore_diameter" in f:
+            bore = bd.Circle(f["counterbore_diameter"] / 2)
+            tool = tool + bd.Pos(0, 0, 1) * _down(bore, counterbore_depth(f) + 1)
+        if "countersink_diameter" in f:
+            tool = tool + _countersink(f)
+        return tool
+
+    return Tool(_on_face(ctx, f, make), "subtract")
 
 
 def counterbore_depth(f: Feature) -> float:
@@ -313,51 +428,67 @@ def counterbore_depth(f: Feature) -> float:
     return float(f.get("counterbore_depth", f["diameter"] / 2))
 
 
-def _countersink(f: Feature, into: float) -> Shape:
-    """A 90-degree cone from the face, as wide as the countersink there."""
-    sink = (f["countersink_diameter"] - f["diameter"]) / 2
-    if sink <= 0:
+def countersink_depth(f: Feature) -> float:
+    """How deep a countersink of its diameter and included angle (default 90) reaches."""
+    half_angle = math.radians(f.get("countersink_angle", 90) / 2)
+    return float(f["countersink_diameter"] - f["diameter"]) / 2 / math.tan(half_angle)
+
+
+def _countersink(f: Feature) -> Shape:
+    """A cone from the face, as wide as the countersink there, narrowing to the hole."""
+    if f["countersink_diameter"] <= f["diameter"]:
         raise impossible(
             f,
             f"countersink_diameter {f['countersink_diameter']:g} mm must be wider than the "
-            f"{f['diameter']:g} mm hole",
+            f"{f['diameter']:g} mm hole: make it wider",
         )
+    if not 0 < f.get("countersink_angle", 90) < 180:
+        raise impossible(
+            f, f"countersink_angle {f['countersink_angle']:g} degrees: use 60 to 120 (90 common)"
+        )
+    sink = countersink_depth(f)
     narrow, wide = f["diameter"] / 2, f["countersink_diameter"] / 2
-    if into < 0:
-        return bd.Pos(0, 0, -sink) * bd.Cone(narrow, wide, sink, align=_BOTTOM)
-    return bd.Cone(wide, narrow, sink, align=_BOTTOM)
+    return bd.Pos(0, 0, -sink) * bd.Cone(narrow, wide, sink, align=_BOTTOM)
 
 
 def _pocket(ctx: Context, f: Feature) -> Tool:
-    z, _, into = _face_frame(ctx, f)
-    return Tool(_at_positions(_into(_shape_2d(f), f["depth"], into), f, z), "subtract")
+    return Tool(_on_face(ctx, f, lambda _: _down(_shape_2d(f), f["depth"])), "subtract")
 
 
 def _boss(ctx: Context, f: Feature) -> Tool:
-    z, _, into = _face_frame(ctx, f)
-    return Tool(_at_positions(_into(_shape_2d(f), f["height"], -into), f, z), "union")
+    return Tool(_on_face(ctx, f, lambda _: bd.extrude(_shape_2d(f), f["height"])), "union")
+
+
+def _slot_sketch(f: Feature) -> Shape:
+    length, width, radius = f["length"], f["width"], f.get("corner_radius", f["width"] / 2)
+    if width >= length:
+        raise impossible(
+            f,
+            f"length {length:g} mm is not more than width {width:g} mm: make the "
+            "length (round ends included) more than the width",
+        )
+    if radius > width / 2 + _EPSILON:
+        raise impossible(
+            f,
+            f"corner_radius {radius:g} mm is more than half the {width:g} mm width: use at "
+            f"most {width / 2:g} mm (round ends)",
+        )
+    if radius >= width / 2 - _EPSILON:
+        return bd.SlotCenterToCenter(length - width, width, f.get("angle", 0))
+    return bd.Rot(0, 0, f.get("angle", 0)) * bd.RectangleRounded(length, width, radius)
 
 
 def _slot(ctx: Context, f: Feature) -> Tool:
-    z, thickness, into = _face_frame(ctx, f)
-    if f["width"] >= f["length"]:
-        raise impossible(
-            f,
-            f"length {f['length']:g} mm is not more than width {f['width']:g} mm: make the "
-            "length (round ends included) more than the width",
-        )
-    sketch = bd.SlotCenterToCenter(f["length"] - f["width"], f["width"], f.get("angle", 0))
-    if "depth" in f:
-        tool = _into(sketch, f["depth"], into)
-    else:
-        tool = _above(_into(sketch, thickness + 2, into), into)
-    return Tool(_at_positions(tool, f, z), "subtract")
+    sketch = _slot_sketch(f)
+
+    def make(thickness: float) -> Shape:
+        return _down(sketch, f["depth"]) if "depth" in f else _through(sketch, thickness)
+
+    return Tool(_on_face(ctx, f, make), "subtract")
 
 
 def _cutout(ctx: Context, f: Feature) -> Tool:
-    z, thickness, into = _face_frame(ctx, f)
-    tool = _above(_into(_shape_2d(f), thickness + 2, into), into)
-    return Tool(_at_positions(tool, f, z), "subtract")
+    return Tool(_on_face(ctx, f, lambda thickness: _through(_shape_2d(f), thickness)), "subtract")
 
 
 # --- patterns -------------------------------------------------------------------------
@@ -434,24 +565,98 @@ def _fillet(edges: Shape, radius: float) -> Shape:
         return bd.fillet(edges, radius * _FULL_ROUND)
 
 
-def _treat(edges: Shape, f: Feature, size: float) -> Shape:
+def _treat(part: Shape, edges: Shape, f: Feature, size: float) -> Shape:
     if f["feature_type"] == "fillet":
         return _fillet(edges, size)
-    return bd.chamfer(edges, size)
+    if "length2" not in f and "angle" not in f:
+        return bd.chamfer(edges, size)
+    # An unequal chamfer measures `length` along its reference face: the named one, or top.
+    reference = _side_faces(part, f.get("face", "top"))
+    return bd.chamfer(
+        edges, size, f.get("length2"), f.get("angle"), reference=reference[0] if reference else None
+    )
 
 
 def _edge_treatment(ctx: Context, f: Feature) -> Shape:
     if ctx.part is None:
         raise impossible(f, "there are no edges yet: put a body before it")
-    edges = _edges(ctx.part, f.get("edges", "all"))
+    if not 0 < f.get("angle", 45) < 90:
+        raise impossible(f, f"angle {f['angle']:g} degrees: use more than 0 and less than 90")
+    edges = _selected(ctx, f)
     size = f["radius"] if f["feature_type"] == "fillet" else f["length"]
     try:
-        result = _treat(edges, f, size)
+        result = _treat(ctx.part, edges, f, size)
     except Exception:
-        raise impossible(f, _too_large(edges, f, size)) from None
+        raise impossible(f, _too_large(ctx.part, edges, f, size)) from None
     if not result.is_valid or result.volume <= _EPSILON:
         raise impossible(f, f"{_named_size(f, size)} left an invalid solid: try a smaller one")
     return result
+
+
+# How far an edge may lie from a face, a height or a tool's surface and still be on it (mm).
+_ON = 1e-4
+
+
+def _selected(ctx: Context, f: Feature) -> list[Shape]:
+    """The edges of `edges` (default all) that every selector given picks."""
+    part = ctx.part
+    edges = list(_edges(part, f.get("edges", "all")))
+    faces = _side_faces(part, f["face"]) if "face" in f else None
+    if faces is not None:
+        edges = _among(edges, [e for face in faces for e in face.edges()])
+    if "loop" in f:
+        planar = faces or part.faces().filter_by(bd.GeomType.PLANE)
+        wires = [
+            wire
+            for face in planar
+            for wire in ([face.outer_wire()] if f["loop"] == "outer" else face.inner_wires())
+        ]
+        edges = _among(edges, [e for wire in wires for e in wire.edges()])
+    if "axis" in f:
+        edges = list(bd.ShapeList(edges).filter_by(getattr(bd.Axis, f["axis"])))
+    if "at_z" in f:
+        edges = [
+            e
+            for e in edges
+            if abs(e.bounding_box().min.Z - f["at_z"]) < _ON
+            and abs(e.bounding_box().max.Z - f["at_z"]) < _ON
+        ]
+    if "of" in f:
+        surface = bd.Compound(ctx.tools[f["of"]].shape.faces())
+        edges = [e for e in edges if _lies_on(e, surface)]
+    if not edges:
+        raise impossible(f, f"no edge of the part matches {_selection(f)}: loosen the selection")
+    return edges
+
+
+def _selection(f: Feature) -> str:
+    keys = ("edges", "of", "face", "at_z", "axis", "loop")
+    said = [f"{key} {f[key]:g}" if key == "at_z" else f"{key} {f[key]}" for key in keys if key in f]
+    return ", ".join(said) or "all edges"
+
+
+def _among(edges: list[Shape], allowed: list[Shape]) -> list[Shape]:
+    return [e for e in edges if any(e.is_same(other) for other in allowed)]
+
+
+def _lies_on(edge: Shape, surface: Shape) -> bool:
+    """Every sampled point of the edge is on the surface (a tool's faces): made by that tool."""
+    return all(surface.distance_to(edge @ t) < _ON for t in (0.0, 0.3, 0.7, 1.0))
+
+
+def _side_faces(part: Shape, side: str) -> list[Shape]:
+    """The part's flat faces facing `side` and furthest out that way (one level: a slot
+    through the top leaves two top faces)."""
+    normal = _normal(side)
+    facing = [
+        face
+        for face in part.faces().filter_by(bd.GeomType.PLANE)
+        if face.normal_at().dot(normal) > 1 - 1e-6
+    ]
+    if not facing:
+        return []
+    level = max(face.center().dot(normal) for face in facing)
+    return [face for face in facing if face.center().dot(normal) > level - _ON]
 
 
 def _named_size(f: Feature, size: float) -> str:
@@ -462,13 +667,13 @@ def _named_size(f: Feature, size: float) -> str:
 _SIZE_SEARCH_STEPS = 8
 
 
-def _too_large(edges: Shape, f: Feature, size: float) -> str:
+def _too_large(part: Shape, edges: Shape, f: Feature, size: float) -> str:
     """What to change: the largest size that works on these edges, found by halving."""
     fits, fails = 0.0, size
     for _ in range(_SIZE_SEARCH_STEPS):
         middle = (fits + fails) / 2
         try:
-            _treat(edges, f, middle)
+            _treat(part, edges, f, middle)
             fits = middle
         except Exception:
             fails = middle
@@ -534,7 +739,9 @@ def _profile(ctx: Context, f: Feature) -> None:
     elif shape == "polygon":
         face = bd.RegularPolygon(f["diameter"] / 2, f["sides"])
     else:
-        face = _polygon(f["points"])
+        face = outline(f, "points")
+    if shape != "points":
+        face = _offset(f, face)
     for x, y in f.get("holes", []):
         hole = bd.Pos(x, y) * bd.Circle(f.get("hole_diameter", 1.0) / 2)
         if (face & hole).area < hole.area - _EPSILON:
@@ -626,6 +833,8 @@ STEPS: dict[str, Step] = {
     "cylinder": _body(_cylinder),
     "tube": _body(_tube),
     "sphere": _body(_sphere),
+    "torus": _body(_torus),
+    "wedge": _body(_wedge),
     "cone": _body(_cone),
     "polygon_prism": _body(_polygon_prism),
     "points_prism": _body(_points_prism),

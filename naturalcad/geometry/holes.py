@@ -23,7 +23,8 @@ class Hole:
     diameter: float
     depth: float | None  # None: through
     counterbore: tuple[float, float] | None = None  # (diameter, depth)
-    countersink: float | None = None  # diameter at the face; the engine cuts 90 degrees
+    countersink: float | None = None  # diameter at the face
+    countersink_angle: float = 90.0  # included, in degrees
     face: str = "top"
 
 
@@ -44,7 +45,7 @@ class HoleGroup:
         if hole.counterbore:
             text += f", CBORE Ø{mm(hole.counterbore[0])} DEPTH {mm(hole.counterbore[1])}"
         if hole.countersink:
-            text += f", CSK Ø{mm(hole.countersink)} × 90°"
+            text += f", CSK Ø{mm(hole.countersink)} × {mm(hole.countersink_angle)}°"
         if hole.face == "bottom":
             text += ", FROM BOTTOM"
         count = len(self.found)
@@ -76,6 +77,7 @@ def _hole(feature: dict[str, Any]) -> Hole:
         depth=feature.get("depth"),
         counterbore=counterbore,
         countersink=feature.get("countersink_diameter"),
+        countersink_angle=feature.get("countersink_angle", 90.0),
         face=feature.get("face", "top"),
     )
 
@@ -125,6 +127,8 @@ def spec_holes(spec: dict[str, Any]) -> list[HoleGroup]:
     pitch: dict[Hole, set[float]] = {}
     for feature in spec["geometry"]["features"]:
         kind, name = feature["feature_type"], feature["name"]
+        if kind == "hole" and feature.get("face", "top") not in ("top", "bottom"):
+            continue  # a hole in a side runs across the views: the callouts are of holes along Z
         if kind == "hole":
             hole = _hole(feature)
             tools[name] = [(hole, (x, y)) for x, y in feature.get("positions") or [[0.0, 0.0]]]

@@ -26,7 +26,7 @@ from naturalcad.spec.vocabulary import (
     Attr,
 )
 
-EDITION = 2  # bump when the prose or the examples change in meaning
+EDITION = 3  # bump when the prose or the examples change in meaning
 _PROMPTS = Path(__file__).parent / "prompts"
 # How a value of these kinds is written; lengths (the common case) go without a hint.
 _SHAPES = {
@@ -34,6 +34,8 @@ _SHAPES = {
     "angles3": "[rx, ry, rz] degrees",
     "points2": "[[x, y], ...]",
     "polygon": "[[x, y], ...]",
+    "outline": "[[x, y] or [x, y, r], ...]",
+    "arcs": "[[i, x, y], ...]",
     "points3": "[[x, y, z], ...]",
     "count": "integer",
     "sides": "integer",

@@ -1,4 +1,4 @@
-"""The compositional spec (v1.1) as a JSON Schema, generated from the feature vocabulary.
+"""The compositional spec (v1.2) as a JSON Schema, generated from the feature vocabulary.
 
 Every spec from every interpreter is validated against it before anything is built; the
 schema is served at GET /spec/schema so that a model can be asked for exactly this shape.
@@ -19,7 +19,9 @@ from naturalcad.spec.vocabulary import (
 
 Schema = dict[str, Any]
 
-SPEC_VERSION = "1.1"
+SPEC_VERSION = "1.2"
+# Versions read: 1.2 only adds to 1.1, so a 1.1 spec validates and builds as it did.
+SPEC_VERSIONS = ("1.1", SPEC_VERSION)
 MAX_FEATURES = 64
 MAX_REASON = 300  # characters of a `cannot_build` reason: a sentence or two
 UNIT_TO_MM = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "in": 25.4}
@@ -49,6 +51,8 @@ _KINDS: dict[str, Schema] = {
     "angles3": _points(3, 1)["items"],
     "points2": _points(2, 1),
     "polygon": _points(2, 3),
+    "outline": {**_points(2, 3), "items": {**_points(2, 3)["items"], "maxItems": 3}},
+    "arcs": _points(3, 1),
     "points3": _points(3, 2),
     "ref": NAME,
 }
@@ -89,7 +93,7 @@ SPEC_SCHEMA: Schema = {
     "additionalProperties": False,
     "required": ["spec_version", "mode", "output_type", "units", "geometry"],
     "properties": {
-        "spec_version": _described("spec_version", {"const": SPEC_VERSION}),
+        "spec_version": _described("spec_version", {"enum": list(SPEC_VERSIONS)}),
         "intent": _described("intent", {"type": "string", "maxLength": 500}),
         "mode": _described("mode", {"enum": ["part", "assembly", "sketch"]}),
         "output_type": _described("output_type", {"enum": [str(t) for t in OutputType]}),

@@ -107,9 +107,30 @@ class _Resolver:
             return [self.length(v, f"{path}[{i}]", least=-MAX_SIZE_MM) for i, v in enumerate(value)]
         if kind in ("points2", "points3", "polygon"):
             return [self.value("point2", p, f"{path}[{i}]") for i, p in enumerate(value)]
+        if kind == "outline":  # [x, y] or [x, y, corner radius]
+            return [self._corner(p, f"{path}[{i}]") for i, p in enumerate(value)]
+        if kind == "arcs":  # [side index, x, y]: the index is a count, not a length
+            return [
+                [self._index(a[0], f"{path}[{i}][0]"), *self.value("point2", a[1:], f"{path}[{i}]")]
+                for i, a in enumerate(value)
+            ]
         if kind == "ref" and value not in self.seen:
             raise CodedError("dangling_reference", f"no earlier feature named '{value}'", path)
         return value
+
+    def _corner(self, point: list[Any], path: str) -> list[float]:
+        corner: list[float] = self.value("point2", point[:2], path)
+        if len(point) == 3:
+            corner.append(self.length(point[2], f"{path}[2]", least=0.0))
+        return corner
+
+    @staticmethod
+    def _index(value: float, path: str) -> int:
+        if value != int(value) or value < 0:
+            raise CodedError(
+                "spec_invalid", f"{value:g} is not a side: give the index of its first corner", path
+            )
+        return int(value)
 
     def length(self, value: Any, path: str, least: float) -> float:
         if isinstance(value, str):

@@ -29,6 +29,10 @@ KINDS: dict[str, str] = {
     "angles3": "[x, y, z] in degrees",
     "points2": f"a list of 1 to {MAX_POINTS} [x, y] points",
     "polygon": f"a list of 3 to {MAX_POINTS} [x, y] points",
+    "outline": f"a list of 3 to {MAX_POINTS} corners [x, y], or [x, y, r] to round that corner "
+    "to radius r",
+    "arcs": "a list of [i, x, y]: the side from corner i (0 = the first) to the next bends "
+    "through [x, y]",
     "points3": f"a list of 2 to {MAX_POINTS} [x, y, z] points",
     "ref": "the name of an earlier feature",
     "enum": "one of the listed words",
@@ -72,10 +76,18 @@ PLACEMENT = {
         "keep",
     ),
 }
+# The faces a feature can name: the part's (or a body's) extreme face on each side.
+FACES = ("top", "bottom", "+X", "-X", "+Y", "-Y")
 ON_FACE = {
-    "positions": Attr("points2", "centres [x, y] on the face; default [[0, 0]]", False),
+    "positions": Attr(
+        "points2",
+        "centres on the face; default [[0, 0]]. top, bottom: [x, y] as seen from above; a side "
+        "(+X, -X, +Y, -Y): [u, v] from the side's centre, u to the right seen from outside, "
+        "v up",
+        False,
+    ),
     "target": Attr("ref", "the body whose face it is on; default the part so far", False),
-    "face": enum("top (default) or bottom", "top", "bottom"),
+    "face": enum("the face it is on, cutting inwards; default top", *FACES),
 }
 EDGES = enum(
     "default all; vertical: parallel to Z; top, bottom: at the highest, lowest z; "
@@ -86,6 +98,22 @@ EDGES = enum(
     "bottom",
     "outer",
 )
+# Narrow the edges of a fillet or chamfer: every selector given must hold. Another selection
+# with another size is another fillet or chamfer feature.
+EDGE_SELECTORS = {
+    "of": Attr(
+        "ref", "only edges made by this named feature (a hole's rims, a slot's edges)", False
+    ),
+    "face": enum("only edges of this face of the part", *FACES),
+    "at_z": Attr("length", "only edges lying at this height", False),
+    "axis": enum("only straight edges along this axis", "X", "Y", "Z"),
+    "loop": enum(
+        "outer: only the outlines of the faces; inner: only the rims of openings in them",
+        "outer",
+        "inner",
+    ),
+}
+CORNER_RADIUS = Attr("size", "rect: rounds its 4 corners", False)
 
 
 _COUNT = Attr("count", "copies, the original included")
@@ -100,6 +128,7 @@ def _rect_or_circle(verb: str, depth: dict[str, Attr]) -> dict[str, Attr]:
         "shape": _shape(verb, "rect", "circle"),
         "length": size("rect: along X", False),
         "width": size("rect: along Y", False),
+        "corner_radius": CORNER_RADIUS,
         "diameter": size("circle: diameter", False),
         **depth,
         **ON_FACE,
@@ -108,7 +137,7 @@ def _rect_or_circle(verb: str, depth: dict[str, Attr]) -> dict[str, Attr]:
 
 # The spec's top-level keys that the guide and the schema describe.
 SPEC_KEYS = {
-    "spec_version": "always 1.1",
+    "spec_version": "1.2 (1.1 specs are read the same)",
     "intent": "one line saying what the part is",
     "mode": "part = one solid; assembly = separate solids allowed; sketch = a flat output",
     "output_type": "3d_solid = a solid; surface = a thin body such as a canopy; "
@@ -122,8 +151,8 @@ SPEC_KEYS = {
 
 GROUPS = {
     "body": "Bodies",
-    "face": "Face features: on the top face of `target` or of the part so far (face bottom: "
-    "the lowest); cuts go into the material",
+    "face": "Face features: on a face (default top) of `target` or of the part so far; cuts "
+    "go into the material",
     "pattern": "Patterns: repeat the feature `of`, all its positions, with its operation",
     "part": "Whole-part operations",
     "flat": "Flat outputs, in the XY plane",
@@ -137,6 +166,7 @@ FEATURES: dict[str, Feature] = {
             "length": size("along X"),
             "width": size("along Y"),
             "height": size("along Z"),
+            "corner_radius": Attr("size", "rounds its 4 vertical edges", False),
             **PLACEMENT,
         },
     ),
@@ -157,6 +187,26 @@ FEATURES: dict[str, Feature] = {
         },
     ),
     "sphere": Feature("body", "a ball", {"diameter": size("diameter"), **PLACEMENT}),
+    "torus": Feature(
+        "body",
+        "a ring of round section (an O-ring) lying on z = 0",
+        {
+            "outer_diameter": size("overall, across the ring"),
+            "tube_diameter": size("of the round section"),
+            **PLACEMENT,
+        },
+    ),
+    "wedge": Feature(
+        "body",
+        "a ramp: full length at the bottom, its top shorter, flush with the -X end",
+        {
+            "length": size("along X, at the bottom"),
+            "width": size("along Y"),
+            "height": size("along Z"),
+            "top_length": Attr("size0", "along X, at the top; 0 = a sharp edge"),
+            **PLACEMENT,
+        },
+    ),
     "cone": Feature(
         "body",
         "a cone or frustum",
@@ -181,7 +231,9 @@ FEATURES: dict[str, Feature] = {
         "body",
         "any outline extruded up",
         {
-            "points": Attr("polygon", "the outline's corners, used as given"),
+            "points": Attr("outline", "the outline's corners, used as given"),
+            "arcs": Attr("arcs", "sides that are arcs", False),
+            "offset": Attr("length", "grows (+) or shrinks (-) the outline by this much", False),
             "height": size("along Z"),
             **PLACEMENT,
         },
@@ -219,9 +271,10 @@ FEATURES: dict[str, Feature] = {
     ),
     "revolve": Feature(
         "body",
-        "a turned part: a profile revolved about the Z axis",
+        "a turned part: a closed profile revolved about the Z axis, touching it or not",
         {
-            "profile": Attr("polygon", "outline points [r, z], r = radius >= 0"),
+            "profile": Attr("outline", "corners [r, z] (or [r, z, corner radius]), r >= 0"),
+            "arcs": Attr("arcs", "sides that are arcs, through [r, z]", False),
             "angle": Attr("turn", "default 360", False),
             **PLACEMENT,
         },
@@ -281,7 +334,10 @@ FEATURES: dict[str, Feature] = {
             "depth": size("blind depth; omit to go through", False),
             "counterbore_diameter": size("counterbore", False),
             "counterbore_depth": size("default half the diameter", False),
-            "countersink_diameter": size("90-degree countersink, at the face", False),
+            "countersink_diameter": size("countersink, at the face", False),
+            "countersink_angle": Attr(
+                "turn", "the countersink's included angle; default 90", False
+            ),
             **ON_FACE,
         },
     ),
@@ -297,12 +353,13 @@ FEATURES: dict[str, Feature] = {
     ),
     "slot": Feature(
         "face",
-        "a slot with round ends",
+        "a slot, round-ended unless corner_radius is given",
         {
             "length": size("overall, ends included; along X unless turned"),
             "width": size("less than length"),
             "depth": size("blind depth; omit to go through", False),
             "angle": Attr("angle", "turn from the X axis", False),
+            "corner_radius": size("square ends with corners this round; default round ends", False),
             **ON_FACE,
         },
     ),
@@ -351,12 +408,18 @@ FEATURES: dict[str, Feature] = {
     "fillet": Feature(
         "part",
         "rounds edges",
-        {"radius": size("fillet radius"), "edges": EDGES},
+        {"radius": size("fillet radius"), "edges": EDGES, **EDGE_SELECTORS},
     ),
     "chamfer": Feature(
         "part",
         "bevels edges",
-        {"length": size("chamfer size"), "edges": EDGES},
+        {
+            "length": size("chamfer size (along `face`, when given)"),
+            "length2": size("the other side's size, for an unequal chamfer", False),
+            "angle": Attr("turn", "or its angle from `face` (default top), below 90", False),
+            "edges": EDGES,
+            **EDGE_SELECTORS,
+        },
     ),
     "shell": Feature(
         "part",
@@ -386,7 +449,9 @@ FEATURES: dict[str, Feature] = {
             "corner_radius": size("rect: rounds its 4 corners", False),
             "diameter": size("circle; polygon: across corners", False),
             "sides": Attr("sides", "polygon", False),
-            "points": Attr("polygon", "points: the corners", False),
+            "points": Attr("outline", "points: the corners", False),
+            "arcs": Attr("arcs", "points: sides that are arcs", False),
+            "offset": Attr("length", "grows (+) or shrinks (-) the outline", False),
             "holes": Attr("points2", "hole centres", False),
             "hole_diameter": size("needed with holes", False),
         },

@@ -96,6 +96,6 @@ def test_openapi_schema_lists_every_endpoint(api):
 @pytest.mark.django_db
 def test_spec_schema_is_served(api):
     body = api.get("/spec/schema").json()
-    assert body["properties"]["spec_version"]["const"] == "1.1"
+    assert body["properties"]["spec_version"]["enum"] == ["1.1", "1.2"]
     branches = body["properties"]["geometry"]["properties"]["features"]["items"]["oneOf"]
     assert {b["properties"]["feature_type"]["const"] for b in branches} >= {"box", "hole"}

@@ -13,7 +13,7 @@ def test_make_part_from_a_prompt_writes_the_files(tmp_path):
     assert stl_size((tmp_path / "part.stl").read_bytes()) == pytest.approx([25, 25, 25], abs=1e-3)
     assert (tmp_path / "part.step").read_bytes().startswith(b"ISO-10303-21")
     assert (tmp_path / "part-drawing.pdf").read_bytes().startswith(b"%PDF-")
-    assert json.loads((tmp_path / "spec.json").read_text())["spec_version"] == "1.1"
+    assert json.loads((tmp_path / "spec.json").read_text())["spec_version"] == "1.2"
 
 
 def test_make_part_from_a_spec_file(tmp_path):

@@ -44,6 +44,28 @@ def frustum(r1: float, r2: float, h: float) -> float:
     return PI * h / 3 * (r1**2 + r1 * r2 + r2**2)
 
 
+def spandrel(r: float) -> tuple[float, float]:
+    """(area, centroid's distance from either wall) of what a fillet of radius r removes."""
+    return r**2 * (1 - PI / 4), r * (10 - 3 * PI) / (3 * (4 - PI))
+
+
+def chamfered_top(a: float, b: float, length: float, width: float) -> float:
+    """What an a (across the top) by b (down the side) chamfer of a block's 4 top edges
+    removes: four prisms along the edges, less their mitred corner overlaps."""
+    return 2 * (length + width) * a * b / 2 - 4 * a * a * b / 3
+
+
+def half_disc(r: float) -> tuple[float, float]:
+    """(area, centroid's distance from the diameter) of a half disc."""
+    return PI * r**2 / 2, 4 * r / (3 * PI)
+
+
+BLOCK = 60 * 40 * 20
+BORE = PI * 5**2 * 20  # a 10 mm hole through the 20 mm block
+SLOT_AREA = 20 * 10 + PI * 5**2  # a 30 x 10 round-ended slot
+RIM_A, RIM_D = spandrel(1)
+DOME, DOME_R = half_disc(5)
+
 # name: (volume in mm³, bounding box in mm, solids)
 SOLIDS = {
     "box_plate": (100 * 60 * 8, (100, 60, 8), 1),
@@ -87,6 +109,47 @@ SOLIDS = {
     "notched_tower": (30 * 30 * 90 - 2 * 10 * 30 * 18, (30, 30, 90), 1),
     "canopy_surface": ((arch_area(200, 50) - arch_area(192, 46)) * 100, (200, 100, 50), 1),
     "assembly_two_blocks": (2 * 20**3, (60, 20, 20), 2),
+    # spec v1.2
+    "box_rounded_corners": (BLOCK - 4 * (5**2 - PI * 5**2 / 4) * 20, (60, 40, 20), 1),
+    "torus_ring": (2 * PI**2 * 16 * 4**2, (40, 40, 8), 1),  # R = (40 - 8) / 2, r = 4
+    "wedge_ramp": ((40 + 10) / 2 * 10 * 20, (40, 20, 10), 1),
+    "outline_arc_side": ((30 * 20 + PI * 10**2 / 2) * 5, (40, 20, 5), 1),
+    "outline_corner_radii": ((30 * 20 - 2 * spandrel(3)[0]) * 5, (30, 20, 5), 1),
+    "outline_offset": ((30 * 20 + 2 * 2 * (30 + 20) + PI * 2**2) * 5, (34, 24, 5), 1),
+    # Pappus: a 10 x 10 square and a half disc on top, both centred at r = 5
+    "revolve_dome": (2 * PI * 5 * (10 * 10 + DOME), (20, 20, 15), 1),
+    # a 10 x 10 square at r = 15, a half disc bulging out from r = 20 and one in from r = 10
+    "revolve_offset_ring": (
+        2 * PI * (100 * 15 + DOME * (20 + DOME_R) + DOME * (10 - DOME_R)),
+        (50, 50, 10),
+        1,
+    ),
+    "pocket_side_rounded": (BLOCK - (20 * 10 - 4 * spandrel(2)[0]) * 5, (60, 40, 20), 1),
+    "hole_in_side": (60 * 40 * 30 - PI * 2**2 * 60, (60, 40, 30), 1),
+    # the rim's 1 x 1 triangle turned about the hole's axis at its centroid, 5 + 1/3
+    "chamfer_hole_rim": (BLOCK - BORE - 2 * PI * (5 + 1 / 3) * 0.5, (60, 40, 20), 1),
+    # each rim: a spandrel swept along the slot's outline pushed out to its centroid
+    "fillet_slot_edges": (
+        BLOCK - SLOT_AREA * 20 - 2 * RIM_A * (2 * 20 + PI * 10 + 2 * PI * RIM_D),
+        (60, 40, 20),
+        1,
+    ),
+    "chamfer_two_distances": (BLOCK - chamfered_top(2, 4, 60, 40), (60, 40, 20), 1),
+    "chamfer_angle": (
+        BLOCK - chamfered_top(2, 2 * math.tan(math.radians(30)), 60, 40),
+        (60, 40, 20),
+        1,
+    ),
+    # a 60-degree cone from 12 mm at the face to the 6 mm hole: 3 / tan(30) deep
+    "countersink_angle": (
+        BLOCK - PI * 3**2 * 20 - (frustum(6, 3, 3 * math.sqrt(3)) - PI * 3**2 * 3 * math.sqrt(3)),
+        (60, 40, 20),
+        1,
+    ),
+    "slot_rounded_corners": (BLOCK - (30 * 10 - 4 * spandrel(2)[0]) * 20, (60, 40, 20), 1),
+    "fillet_at_height_along_x": (BLOCK - 2 * spandrel(2)[0] * 60, (60, 40, 20), 1),
+    "fillet_inner_rims": (BLOCK - BORE - 2 * 2 * PI * (5 + RIM_D) * RIM_A, (60, 40, 20), 1),
+    "cutout_rounded": (100 * 60 * 5 - (40 * 20 - 4 * spandrel(4)[0]) * 5, (100, 60, 5), 1),
 }
 # Shapes with no elementary formula: bounds that any right answer lies within.
 BOUNDED = {

@@ -4,15 +4,16 @@ drift from it; small enough to send; its worked examples build the parts they de
 import json
 import math
 import re
+from pathlib import Path
 
 import jsonschema
 import pytest
 
 from naturalcad.interpret import guide, hf
 from naturalcad.spec.schema import SPEC_SCHEMA, UNIT_TO_MM
-from naturalcad.spec.vocabulary import FEATURES, GROUPS, SPEC_KEYS
+from naturalcad.spec.vocabulary import FEATURES, GROUPS, PLACEMENT, SPEC_KEYS
 
-MAX_GUIDE_TOKENS = 4000
+MAX_GUIDE_TOKENS = 5000
 PI = math.pi
 
 
@@ -45,7 +46,7 @@ def test_the_guide_names_the_skeleton_the_type_key_and_every_value_of_the_top_le
         assert named(fact, text), fact
 
 
-def test_the_guide_is_at_most_4k_tokens():
+def test_the_guide_is_at_most_5k_tokens():
     assert hf.estimate_tokens(hf.SYSTEM_PROMPT) <= MAX_GUIDE_TOKENS
 
 
@@ -79,6 +80,31 @@ def test_every_attribute_in_the_schema_is_described_and_each_branch_names_its_ty
     text = json.dumps(SPEC_SCHEMA)
     assert '"if"' not in text and '"allOf"' not in text
     jsonschema.Draft202012Validator.check_schema(SPEC_SCHEMA)
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def readme_row(feature_type: str) -> str:
+    """The README's table row of a feature type: its group, its attributes, their choices."""
+    feature = FEATURES[feature_type]
+    attrs = ", ".join(
+        f"`{key}`{'*' if attr.required else ''}"
+        + (f" ({'/'.join(attr.choices)})" if attr.choices and key not in PLACEMENT else "")
+        for key, attr in feature.attrs.items()
+    )
+    return f"| `{feature_type}` | {feature.group} | {attrs} |"
+
+
+def test_the_readme_lists_the_vocabulary_as_it_is():
+    text = README.read_text()
+    rows = [line for line in text.splitlines() if re.match(r"\| `[a-z_]+` \| [a-z]+ \| ", line)]
+    assert rows == [readme_row(t) for t in FEATURES]
+
+
+def test_the_schema_accepts_the_versions_it_reads_and_writes_the_newest():
+    assert SPEC_SCHEMA["properties"]["spec_version"]["enum"] == ["1.1", "1.2"]
+    assert '"spec_version":"1.2"' in hf.SYSTEM_PROMPT.replace(" ", "")
 
 
 # Volumes by formula, keyed by the start of each worked example's description.

@@ -117,11 +117,60 @@ SPEC_REFUSALS = [
         "spec_invalid",
         f"{PATH0}.points",
     ),
+    # v1.2: a corner is [x, y] or [x, y, r]; an arc names its side by a whole index
+    (
+        spec(f("p", "points_prism", points=[[0, 0], [5, 0], [5, 5, 1, 2]], height=3)),
+        "spec_invalid",
+        f"{PATH0}.points[2]",
+    ),
+    (
+        spec(
+            f("p", "points_prism", points=[[0, 0], [5, 0], [5, 5]], arcs=[[0.5, 2, -1]], height=3)
+        ),
+        "spec_invalid",
+        f"{PATH0}.arcs[0][0]",
+    ),
+    (spec(BOX, f("r", "fillet", radius=1, face="left")), "spec_invalid", f"{PATH1}.face"),
 ]
 
 # Every engine refusal says what to change, in one of these words.
-WHAT_TO_CHANGE = r"\b(use|make|move|give|put|choose|select)\b"
+WHAT_TO_CHANGE = r"\b(use|make|move|give|put|choose|select|keep|shrink|loosen|reorder)\b"
+TRIANGLE = [[0, 0], [10, 0], [0, 10]]
 GEOMETRY_REFUSALS = [
+    (spec(BOX, f("r", "fillet", radius=1, at_z=7)), "geometry_impossible", PATH1),
+    (spec(BOX, f("c", "chamfer", length=1, angle=95)), "geometry_impossible", PATH1),
+    (spec(f("t", "torus", outer_diameter=20, tube_diameter=10)), "geometry_impossible", PATH0),
+    (
+        spec(f("w", "wedge", length=10, width=5, height=5, top_length=12)),
+        "geometry_impossible",
+        PATH0,
+    ),
+    (spec(BOX, f("s", "slot", length=20, width=6, corner_radius=4)), "geometry_impossible", PATH1),
+    (
+        spec(f("p", "points_prism", points=TRIANGLE, arcs=[[3, 5, 5]], height=2)),
+        "geometry_impossible",
+        PATH0,
+    ),
+    (
+        spec(f("p", "points_prism", points=TRIANGLE, arcs=[[0, 5, 0]], height=2)),
+        "geometry_impossible",
+        PATH0,
+    ),
+    (
+        spec(f("r", "revolve", profile=[[0, 0], [10, 0], [10, 10], [0, 10]], arcs=[[3, -5, 5]])),
+        "geometry_impossible",
+        PATH0,
+    ),
+    (
+        spec(f("p", "points_prism", points=TRIANGLE, offset=-5, height=2)),
+        "geometry_impossible",
+        PATH0,
+    ),
+    (
+        spec(BOX, f("h", "hole", diameter=5, face="+X", positions=[[0, 40]])),
+        "hole_outside_body",
+        PATH1,
+    ),
     (spec(BOX, f("h", "hole", diameter=5, positions=[[500, 0]])), "hole_outside_body", PATH1),
     (spec(BOX, f("r", "fillet", radius=8, edges="all")), "geometry_impossible", PATH1),
     (spec(BOX, f("c", "chamfer", length=12, edges="top")), "geometry_impossible", PATH1),
