@@ -295,6 +295,34 @@ def read_sphere(r: Reading, s: Sizes, noun: re.Match[str]) -> Body:
     return body
 
 
+_SECTION = re.compile(
+    rf"(?P<q>{QUANTITY})\s*(?:(?:diameter|dia|round|thick)\s*)?(?:cross[ -]?)?section\b"
+    rf"|(?:tube|section|cross[ -]?section)\s*(?:diameter|dia)?\s*(?:of\s*)?(?P<q2>{QUANTITY})"
+)
+
+
+def read_torus(r: Reading, s: Sizes, noun: re.Match[str]) -> Body:
+    """A ring of round section: its overall size across, and the section's diameter."""
+    section = next(r.find(_SECTION), None)
+    tube = None
+    if section is not None:
+        r.take(section)
+        tube = r.first_mm(section, "q", "q2")
+    tube = tube or s.role("thick")
+    outer = s.role("od", "diameter") or s.bare() or s.any_length()
+    if outer is None:
+        raise PromptNotUnderstood("I read a torus but not its size across")
+    if tube is None:
+        tube = r.assume(f"a {outer / 5:g} mm round section (a fifth of the size)", outer / 5)
+    body = _round_body("torus", outer, tube)
+    body.features = [
+        {"name": "body", "feature_type": "torus", "outer_diameter": outer, "tube_diameter": tube}
+    ]
+    body.summary = f"a torus {outer:g} mm across with a {tube:g} mm section"
+    body.footprint, body.outline = "other", None
+    return body
+
+
 def read_cone(r: Reading, s: Sizes, noun: re.Match[str]) -> Body:
     bottom = s.role("bottom", "diameter", "od", "base") or s.bare()
     height = s.role("height", "length")
@@ -812,6 +840,7 @@ BODY_READERS: tuple[BodyReader, ...] = (
     BodyReader(_nouns(r"(?:square\s*)?pyramid"), read_pyramid),
     BodyReader(_nouns(r"truncated cone|cone|frustum|conical frustum|taper"), read_cone),
     BodyReader(_nouns(r"sphere|ball"), read_sphere),
+    BodyReader(_nouns(r"torus|toroid|o[- ]?ring|donut|doughnut"), read_torus),
     BodyReader(
         _nouns(
             r"(?:m\d{1,2}\s*)?(?:flat\s*)?washer|spacer ring|ring spacer|(?:round\s*)?"

@@ -62,6 +62,30 @@ class Placement:
     circle: float | None = None
     row: bool = False
     points: list[list[float]] = field(default_factory=list)
+    side: str | None = None  # a side face (+X, -X, +Y, -Y) instead of the top
+    from_top: float | None = None  # on a side: how far below the top
+    from_bottom: float | None = None
+
+    def on_side(self, body: Body, reading: Reading, what: str) -> list[list[float]]:
+        """One copy on the side, centred along it, at the height said (else mid-height):
+        [u, v] from the side's centre, v up."""
+        if body.footprint != "rect":
+            raise FeatureDoesNotFit(f"{what} in the side of a {body.intent} are not supported yet")
+        if (self.count or 1) > 1 or self.grid or self.corners or self.points or self.circle:
+            raise FeatureDoesNotFit(f"I can put one of the {what} in a side, not a pattern")
+        if self.from_top is not None:
+            height = body.height / 2 - self.from_top
+        elif self.from_bottom is not None:
+            height = self.from_bottom - body.height / 2
+        else:
+            height = 0.0
+            reading.note(f"assumed the {what} at mid-height of the side")
+        if abs(height) >= body.height / 2:
+            raise FeatureDoesNotFit(
+                f"{what} {self.from_top or self.from_bottom:g} mm from the "
+                f"edge are off a {body.height:g} mm tall side"
+            )
+        return [[0.0, r4(height)]]
 
     def positions(self, body: Body, reading: Reading, what: str, size: float) -> list[list[float]]:
         for rule in _PLACEMENT_RULES:
@@ -200,6 +224,13 @@ PLACING = {
     "purpose": r"for\s+(?:a|an|the|my)\s+[a-z]+\b(?!\s*\d)",
     "row": r"(?:in|along|on)\s*(?:a|one)?\s*(?:straight\s*)?(?:row|line)\b"
     r"|along\s*(?:the)?\s*(?:length|centre ?line)\b",
+    # "in the side", "into the left side", "on the front side face": a side face. Not "on the
+    # left side" or "at one end" alone, which often mean a place on the top face.
+    "side": r"(?:(?:in|into|through)\s*(?:the|its|one)?\s*(?P<side>left|right|front|back|rear)?"
+    r"\s*side(?:\s*face)?|on\s*(?:the|its|one)?\s*(?P<side2>left|right|front|back|rear)?\s*"
+    r"side\s*face)\b(?!\s*(?:edges?|walls?))",
+    "from_top": rf"{q('ft')}\s*(?:down\s*)?(?:from|below)\s*(?:the)?\s*top\b"
+    rf"|{q('fb')}\s*(?:up\s*)?(?:from|above)\s*(?:the)?\s*bottom\b",
     "points": r"at\s*(?P<pts>\(\s*-?[\d.]+\s*,\s*-?[\d.]+\s*\)(?:\s*(?:,|and)?\s*"
     r"\(\s*-?[\d.]+\s*,\s*-?[\d.]+\s*\))*)",
 }
@@ -248,6 +279,17 @@ def _unit_scale(unit: str) -> float:
     return UNIT_MM[unit]
 
 
+def _read_side(p: Placement, m: re.Match[str], r: Reading) -> None:
+    word = m.group("side") or m.group("side2")
+    p.side = _SIDES[word or ""]
+    if not word:
+        r.note("assumed 'the side' is the right (+X) side")
+
+
+def _read_height(p: Placement, m: re.Match[str], r: Reading) -> None:
+    p.from_top, p.from_bottom = r.mm(m, "ft"), r.mm(m, "fb")
+
+
 def _set(attr: str) -> Callable[[Placement, re.Match[str], Reading], None]:
     def apply(p: Placement, m: re.Match[str], r: Reading) -> None:
         setattr(p, attr, True)
@@ -264,7 +306,20 @@ _PLACE_READERS: dict[str, Callable[[Placement, re.Match[str], Reading], None]] =
     "circle": _read_circle,
     "row": _set("row"),
     "points": _read_points,
+    "side": _read_side,
+    "from_top": _read_height,
 }
+# The face a side word names; "the side" alone is taken as the right (+X) side, and said so.
+_SIDES = {"": "+X", "right": "+X", "left": "-X", "front": "-Y", "back": "+Y", "rear": "+Y"}
+
+
+def face_and_positions(
+    p: Placement, body: Body, reading: Reading, what: str, size: float
+) -> tuple[str | None, list[list[float]]]:
+    """The face (None: the top) and the positions of a placed feature."""
+    if p.side is None:
+        return None, p.positions(body, reading, what, size)
+    return p.side, p.on_side(body, reading, what)
 
 
 def check_count(count: int, what: str) -> None:
@@ -274,6 +329,8 @@ def check_count(count: int, what: str) -> None:
 
 # --- holes ----------------------------------------------------------------------------
 
+# "the slot edges", "the hole's rim": the edges of a feature said elsewhere, not another one.
+_NOT_ITS_EDGES = r"(?!'?s?\s*(?:edges?|rims?)\b)"
 _HOLE_WORDS = (
     r"through|thru|blind|counterbored|counter bored|counterbore|countersunk|countersink|csk|"
     r"cbore|c'bore|clearance|bolt|screw|mounting|fixing|corner|centre|central|middle|round|"
@@ -298,6 +355,7 @@ HOLE_HEAD = re.compile(
     + r"(?:(?:grid|array|pattern|matrix)\s+of\s+)?)?"
     + rf"(?P<pre>(?:(?:{_HOLE_WORDS}|{q('pre_q')}|{METRIC})\s+)*)"
     + r"(?P<noun>holes?)\b"
+    + _NOT_ITS_EDGES
 )
 HOLE_AFTER = compile_all(
     {
@@ -362,13 +420,15 @@ class HoleSet:
             raise FeatureDoesNotFit(f"holes cannot be placed on a {body.intent} yet")
         if self.diameter is None:
             self.diameter = _default_hole(body, reading, self.central)
-        positions = self.placement.positions(body, reading, "holes", self.diameter)
+        face, positions = face_and_positions(self.placement, body, reading, "holes", self.diameter)
         feature: Feature = {
             "name": name,
             "feature_type": "hole",
             "diameter": self.diameter,
             "positions": positions,
         }
+        if face is not None:
+            feature["face"] = face
         if self.depth is not None:
             feature["depth"] = self.depth
         if self.counterbore:
@@ -584,6 +644,7 @@ def _shape_head(nouns: str, words: str) -> re.Pattern[str]:
         + sizes
         + rf"\s*(?:(?:{words})\s+)*"
         + rf"(?P<noun>{nouns})\b"
+        + _NOT_ITS_EDGES
     )
 
 
@@ -646,7 +707,11 @@ class Shaped:
         if self.across:
             feature["angle"] = 90.0
         plural = "bosses" if self.kind == "boss" else f"{self.kind}s"
-        feature["positions"] = self.placement.positions(body, reading, plural, extent)
+        face, feature["positions"] = face_and_positions(
+            self.placement, body, reading, plural, extent
+        )
+        if face is not None:
+            feature["face"] = face
         return [feature]
 
 
@@ -754,6 +819,8 @@ _EDGES_AFTER = compile_all(
         r"(?:\s*(?:radius|fillets?|chamfers?|rad))?"
         r"(?!\s*(?:from|deep|long|wide|thick|tall|x|holes?|slots?|diameter))",
         "round": r"all\s*(?:a)?round|everywhere",
+        "of_feature": r"(?:on|to|along|at|around|of|for)?\s*(?:the|its|each|all|all the)?\s*"
+        r"(?P<what>slots?|holes?|pockets?|boss(?:es)?)'?s?\s*(?:edges?|rims?)\b",
         "edges": r"(?:on|to|along|at|around|of|for)?\s*(?:the|all|its|each of the|every|all the)?"
         rf"\s*(?:{_WHICH}\s*)?(?:outer\s*|outside\s*|4\s*|vertical\s*)?"
         r"(?:edges?|corners?|sides?)\b",
@@ -806,22 +873,44 @@ class EdgeTreatment:
     edges: str
     phrase: str
     rank: int = 1
+    of: str | None = None  # the label of the feature whose edges these are ("slot", "holes")
 
     @property
     def label(self) -> str:
         return self.kind
 
     def summary(self) -> str:
-        return f"{self.size:g} mm {self.kind}s on the {self.edges} edges"
+        edges = f"the {self.of}'s" if self.of else f"the {self.edges}"
+        return f"{self.size:g} mm {self.kind}s on {edges} edges"
 
     def features(self, body: Body, reading: Reading, name: str) -> list[Feature]:
+        if self.of is not None:
+            return [self._of_feature(reading, name)]
         span = min(body.length, body.width) if self.edges == "vertical" else body.smallest
         if self.size >= span / 2:
             raise FeatureDoesNotFit(f"a {self.size:g} mm {self.kind} does not fit this part")
         attr = "radius" if self.kind == "fillet" else "length"
         return [{"name": name, "feature_type": self.kind, attr: self.size, "edges": self.edges}]
 
+    def _of_feature(self, reading: Reading, name: str) -> Feature:
+        """The edges of the one feature of that kind (they are built first: rank 7)."""
+        same = [m for m in reading.modifiers if m.label == self.of]
+        if len(same) != 1:
+            said = "none" if not same else f"{len(same)}"
+            raise FeatureDoesNotFit(
+                f"the {self.of} edges to {self.kind}: the prompt has {said} {self.of}, not one"
+            )
+        attr = "radius" if self.kind == "fillet" else "length"
+        return {"name": name, "feature_type": self.kind, attr: self.size, "of": self.of}
 
+
+# A feature's word, singular or plural, and the label its modifier's features are named by.
+_FEATURE_LABELS = {
+    **{word: "slot" for word in ("slot", "slots")},
+    **{word: "holes" for word in ("hole", "holes")},
+    **{word: "pocket" for word in ("pocket", "pockets")},
+    **{word: "boss" for word in ("boss", "bosses")},
+}
 _EDGE_NAMES = {
     "vertical": "vertical",
     "upright": "vertical",
@@ -861,6 +950,10 @@ def _edge(kind: str, phrase: Phrase, r: Reading) -> EdgeTreatment:
     edges = _EDGE_NAMES.get(which or "", "vertical" if corners else "all")
     if size is None:
         size = r.assume(f"{kind}s of 2 mm", 2.0)
+    of = phrase.got("of_feature")
+    if of is not None:
+        label = _FEATURE_LABELS[of.group("what")]
+        return EdgeTreatment(kind, size, "all", text.strip(), rank=7, of=label)
     return EdgeTreatment(kind=kind, size=size, edges=edges, phrase=text.strip())
 
 

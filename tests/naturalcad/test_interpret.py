@@ -207,6 +207,50 @@ FLAT = [
 ]
 
 
+def spandrel(r: float) -> tuple[float, float]:
+    """(area, centroid's distance from either wall) of what a fillet of radius r removes."""
+    return r**2 * (1 - PI / 4), r * (10 - 3 * PI) / (3 * (4 - PI))
+
+
+RIM, RIM_AT = spandrel(1)
+SLOT_30_8 = 22 * 8 + cyl(8, 1)
+# The phrasings of spec v1.2's edges, faces and bodies.
+SOLIDS += [
+    (
+        "a 60 x 40 x 20 mm block with rounded corners R5",
+        60 * 40 * 20 - 4 * spandrel(5)[0] * 20,
+        (60, 40, 20),
+    ),
+    (
+        "a 60 x 40 x 10 mm plate with a 30 x 8 mm slot, fillet the slot edges 1 mm",
+        60 * 40 * 10 - SLOT_30_8 * 10 - 2 * RIM * (2 * 22 + PI * 8 + 2 * PI * RIM_AT),
+        (60, 40, 10),
+    ),
+    (
+        "a 60 x 40 x 30 mm block with a 4 mm hole in the side, 10 mm from the top",
+        60 * 40 * 30 - cyl(4, 60),
+        (60, 40, 30),
+    ),
+    ("a torus 40 mm across", 2 * PI**2 * 16 * 4**2, (40, 40, 8)),
+    ("an o-ring 40 mm across with a 6 mm section", 2 * PI**2 * 17 * 3**2, (40, 40, 6)),
+    (
+        "a 50 x 50 x 20 block with a 10 mm hole, chamfer the hole edges 1 mm",
+        50 * 50 * 20 - cyl(10, 20) - 2 * 2 * PI * (5 + 1 / 3) * 0.5,
+        (50, 50, 20),
+    ),
+]
+
+
+def test_a_hole_in_the_side_is_placed_in_that_face_s_own_coordinates():
+    spec, part = built("a 60 x 40 x 30 mm block with a 4 mm hole in the side, 10 mm from the top")
+    hole = spec["geometry"]["features"][1]
+    assert (hole["face"], hole["positions"]) == ("+X", [[0.0, 5.0]])
+    assert "assumed 'the side' is the right (+X) side" in spec["notes"]
+    axis = next(f for f in part.faces() if f.geom_type.name == "CYLINDER").axis_of_rotation
+    assert abs(axis.direction.X) == pytest.approx(1)
+    assert pytest.approx(20) == axis.position.Z  # 10 mm below the 30 mm top
+
+
 def built(prompt: str, output_type: str | None = None):
     spec = validate_spec(interpret(prompt, output_type))
     return spec, build_part(spec)
