@@ -1,34 +1,30 @@
 """The Space's only way to the backend: the public HTTP API, through httpx.
 
 Every failure becomes an ApiProblem with a message written for a person, never a traceback.
+The API writes its refusals for people: the Space shows them once, as they are, and words
+only what the API cannot know (how long to wait, whom to contact, that it is out of reach).
 """
 
+import os
+import re
 import tempfile
+import threading
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 FINAL = {"completed", "failed", "blocked", "expired", "canceled"}
 UNREACHABLE = "We can't reach the NaturalCAD service right now. Please try again in a minute."
+# Whom a blocked visitor may write to (an address or a page); unset, the Space's owner.
+CONTACT = os.environ.get("NATURALCAD_CONTACT", "").strip()
 
-_MESSAGES = {
+# What only the Space can say about an answer of the API: its own setup, the wait, the words
+# for a refusal whose API message is about the request rather than the visitor.
+_OWN_WORDS = {
     "rate_limited": "You're going a bit fast. Please wait {wait} and try again.",
     "too_many_unfinished": "You already have parts in progress. Wait for one to finish first.",
     "overloaded": "NaturalCAD is very busy right now. Please try again in {wait}.",
-    "blocked": "This session can't create parts. Contact us if you think this is a mistake.",
-    "prompt_not_understood": "I couldn't read a part from that description. {detail}",
-    "spec_invalid": "That part asks for something the geometry engine can't accept: {detail}",
-    "size_out_of_range": "A size is out of range (0.01 mm to 10 m): {detail}",
-    "geometry_timeout": "The part took too long to build. Try a simpler part.",
-    "geometry_memory": "The part needed too much memory to build. Try a simpler part.",
-    "geometry_invalid": "The geometry engine couldn't make a valid solid from that description.",
-    "geometry_failed": "The geometry engine couldn't build that part. Try rephrasing it.",
-    "geometry_impossible": "That part can't be built as described: {detail}",
-    "hole_outside_body": "A hole would land outside the part: {detail}",
-    "storage_unavailable": "The part was built but couldn't be stored. Please try again.",
-    "worker_lost": "The build was interrupted. Please try again.",
-    "geometry_crashed": "The geometry engine stopped unexpectedly. Please try again.",
-    "deadline_exceeded": "The part took too long to come out. Please try again.",
     "unavailable": "NaturalCAD is briefly unavailable. Please try again in {wait}.",
     "validation_error": "Please check your input: {detail}",
     "payload_too_large": "That description is too long.",
@@ -36,7 +32,24 @@ _MESSAGES = {
     "invalid_api_key": "This Space's API key was refused.",
     "internal_error": "Something went wrong on our side. Please try again.",
     "not_found": "That part is not one you generated in this browser, or it no longer exists.",
+    "storage_unavailable": "The part was built but couldn't be stored. Please try again.",
+    "worker_lost": "The build was interrupted. Please try again.",
+    "geometry_crashed": "The geometry engine stopped unexpectedly. Please try again.",
+    # the kernel's own words name OCCT internals, not anything the visitor can change
+    "geometry_failed": "The geometry engine couldn't build that part. Try rephrasing it.",
 }
+# An API message that starts in lower case is a cause, not a sentence: the Space says first
+# what it caused. Any other message is shown as the API wrote it.
+_CAUSED = {
+    "geometry_timeout": "The part took too long to build ({cause}). Try a simpler part.",
+    "geometry_memory": "The part needed too much memory ({cause}). Try a simpler part.",
+    "geometry_invalid": "The geometry engine couldn't make a valid part: {cause}.",
+    "geometry_impossible": "That part can't be built as described: {cause}.",
+    "hole_outside_body": "A hole would land outside the part: {cause}.",
+    "spec_invalid": "That part asks for something the geometry engine can't accept: {cause}.",
+    "size_out_of_range": "A size is out of range (0.01 mm to 10 m): {cause}.",
+}
+_ANY_CAUSE = "That part couldn't be built: {cause}."
 
 
 class ApiProblem(Exception):
@@ -46,7 +59,7 @@ class ApiProblem(Exception):
         self.message = message
 
 
-def _wait(seconds) -> str:
+def _wait(seconds: Any) -> str:
     try:
         seconds = int(seconds)
     except (TypeError, ValueError):
@@ -54,9 +67,25 @@ def _wait(seconds) -> str:
     return "1 second" if seconds == 1 else f"{seconds} seconds"
 
 
-def human_message(code: str, detail: str = "", retry_after=None) -> str:
-    template = _MESSAGES.get(code, "Something went wrong ({code}). Please try again.")
-    return template.format(code=code, detail=detail, wait=_wait(retry_after)).strip()
+def blocked_message() -> str:
+    whom = CONTACT or "the owner of this Space"
+    return f"This session can't create parts. If you think this is a mistake, contact {whom}."
+
+
+def human_message(code: str, message: str = "", detail: str = "", retry_after: Any = None) -> str:
+    """One message for an error of the API: its own words where it wrote a sentence."""
+    if code == "blocked":
+        return blocked_message()
+    message = message.strip().rstrip(".")
+    if code in _OWN_WORDS:
+        text = _OWN_WORDS[code]
+    elif message[:1].islower():
+        text = _CAUSED.get(code, _ANY_CAUSE)
+    elif message:
+        return message + "."
+    else:
+        text = "Something went wrong ({code}). Please try again."
+    return text.format(code=code, cause=message, detail=detail, wait=_wait(retry_after)).strip()
 
 
 def _detail(error: dict) -> str:
@@ -67,10 +96,34 @@ def _detail(error: dict) -> str:
     return fields or error.get("message", "")
 
 
+# What a value of each attribute of the spec schema is shown in: "" for a count, "°" for an
+# angle, "mm" for lengths and points (the API's lengths are millimetres).
+def _unit(attribute: dict) -> str:
+    if attribute.get("type") == "integer":
+        return ""
+    if "degree" in attribute.get("description", "") or attribute.get("maximum") == 360:
+        return "°"
+    if "enum" in attribute or attribute.get("type") == "string":
+        return ""
+    return "mm"
+
+
+def units_of(schema: dict) -> dict[tuple[str, str], str]:
+    """(feature type, attribute) -> unit, read from the spec's JSON Schema."""
+    branches = schema["properties"]["geometry"]["properties"]["features"]["items"]["oneOf"]
+    return {
+        (branch["title"], name): _unit(attribute)
+        for branch in branches
+        for name, attribute in branch["properties"].items()
+    }
+
+
 class NaturalCadApi:
     def __init__(self, base_url: str, api_key: str = "", timeout: float = 15):
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self.http = httpx.Client(base_url=base_url.rstrip("/"), headers=headers, timeout=timeout)
+        self._units: dict[tuple[str, str], str] | None = None
+        self._units_lock = threading.Lock()
 
     def _request(
         self, method: str, path: str, end_user_ip: str = "", secret: str = "", **kwargs
@@ -92,23 +145,34 @@ class NaturalCadApi:
         except (ValueError, KeyError, TypeError):
             return ApiProblem("api_unreachable", UNREACHABLE)
         code = error.get("code", "error")
-        message = human_message(code, _detail(error), response.headers.get("Retry-After"))
+        message = human_message(
+            code, error.get("message", ""), _detail(error), response.headers.get("Retry-After")
+        )
         return ApiProblem(code, message)
 
     def create_job(
         self, prompt: str, output_type: str, mode: str, session_id: str, end_user_ip: str = ""
     ) -> dict:
-        body = {
+        """`output_type`/`mode` "auto" are left out: the API's reading decides and says so."""
+        body: dict[str, Any] = {
             "prompt": prompt,
-            "output_type": output_type,
-            "mode": mode,
             "session_id": session_id,
             "client": {"app": "space"},
         }
+        for name, value in (("output_type", output_type), ("mode", mode)):
+            if value and value != "auto":
+                body[name] = value
         return self._request("POST", "/jobs", end_user_ip, json=body).json()
 
     def get_job(self, job_id: str) -> dict:
         return self._request("GET", f"/jobs/{job_id}").json()
+
+    def units(self) -> dict[tuple[str, str], str]:
+        """Each spec attribute's unit, from the API's published schema (fetched once)."""
+        with self._units_lock:
+            if self._units is None:
+                self._units = units_of(self._request("GET", "/spec/schema").json())
+            return self._units
 
     def feedback(
         self,
@@ -153,7 +217,31 @@ def failure_message(job: dict) -> str:
     if job["status"] == "failed":
         return human_message(error.get("code", "internal_error"), error.get("message", ""))
     return {
-        "blocked": human_message("blocked"),
+        "blocked": blocked_message(),
         "expired": "This part's files have expired. Generate it again.",
         "canceled": "This job was canceled.",
     }.get(job["status"], "")
+
+
+# "I read a plate 120 x 70 mm; I could not place 'wibble' and 'frob'." (a partly read prompt)
+_PARTLY = re.compile(r"^I read (?P<read>.+?); I could not place (?P<unread>.+?)\.?$", re.S)
+
+
+def reading(job: dict) -> dict[str, list[str]]:
+    """What the API says it read, assumed and could not read of the prompt."""
+    notes = [str(note) for note in job.get("notes") or []]
+    read = [n for n in notes if not _assumed(n)]
+    assumed = [n for n in notes if _assumed(n)]
+    unread: list[str] = []
+    error = job.get("error") or {}
+    partly = _PARTLY.match(error.get("message", "")) if job["status"] == "failed" else None
+    if partly:
+        read.insert(0, partly["read"])
+        unread = re.findall(r"'([^']*)'", partly["unread"])
+    elif (job.get("spec") or {}).get("intent"):
+        read.insert(0, job["spec"]["intent"])
+    return {"read": read, "assumed": assumed, "unread": unread}
+
+
+def _assumed(note: str) -> bool:
+    return note.startswith(("assumed", "no unit was given"))

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr
-from api_client import FINAL, ApiProblem, NaturalCadApi, failure_message, local_path
+from api_client import FINAL, ApiProblem, NaturalCadApi, failure_message, local_path, reading
 
 logger = logging.getLogger("naturalcad.space")
 API = NaturalCadApi(
@@ -27,26 +27,52 @@ API = NaturalCadApi(
 # Proxies of the hosting platform in front of this app, each appending the address it saw to
 # X-Forwarded-For (one on Hugging Face Spaces; `make run` sets 0: nothing in front).
 TRUSTED_PROXIES = int(os.environ.get("SPACE_TRUSTED_PROXIES", "1"))
+# The address visitors open this page at, for the link to a result; unset, the one they used.
+PUBLIC_URL = os.environ.get("SPACE_PUBLIC_URL", "").rstrip("/")
 POLL_SECONDS = 0.5
 GIVE_UP_SECONDS = 300
 FLAT = {"2d_vector", "1d_path"}
+# The API's words, as a visitor reads them; "auto" lets the reading decide (and say so).
+OUTPUT_TYPES = [
+    ("Auto", "auto"),
+    ("Solid part", "3d_solid"),
+    ("Surface", "surface"),
+    ("Flat outline (DXF)", "2d_vector"),
+    ("Path", "1d_path"),
+]
+MODES = [("Auto", "auto"), ("Part", "part"), ("Assembly", "assembly"), ("Sketch", "sketch")]
+TYPE_LABELS = dict((value, label) for label, value in OUTPUT_TYPES)
+# Prompts only: an example fills in the description and never the visitor's choices; the
+# flat ones say so in words ("laser-cut", "route"), which Auto reads.
 EXAMPLES = [
-    ["a 40 mm cube", "3d_solid", "part"],
-    ["a 120 x 70 mm mounting plate, 5 mm thick, with four 6 mm corner holes", "3d_solid", "part"],
-    ["a cylinder 20 mm diameter, 30 mm tall", "3d_solid", "part"],
-    ["a spacer 12 mm OD, 6.5 mm ID, 8 mm long", "3d_solid", "part"],
-    [
-        "round flange 120 mm diameter, 12 mm thick, 40 mm bore, six 10 mm bolt holes on a 90 mm "
-        "bolt circle",
-        "3d_solid",
-        "part",
-    ],
-    ["an L bracket 50 x 40 x 5 mm, 30 mm wide", "3d_solid", "part"],
-    ["an M8 hex nut", "3d_solid", "part"],
-    ["a laser-cut plate 100 x 50 with four 5 mm holes", "2d_vector", "sketch"],
-    ["a route centreline 300 mm long with 3 jogs", "1d_path", "sketch"],
+    "a 40 mm cube",
+    "a 120 x 70 mm mounting plate, 5 mm thick, with four 6 mm corner holes",
+    "a cylinder 20 mm diameter, 30 mm tall",
+    "a spacer 12 mm OD, 6.5 mm ID, 8 mm long",
+    "round flange 120 mm diameter, 12 mm thick, 40 mm bore, six 10 mm bolt holes on a 90 mm "
+    "bolt circle",
+    "an L bracket 50 x 40 x 5 mm, 30 mm wide",
+    "an M8 hex nut",
+    "a laser-cut plate 100 x 50 with four 5 mm holes",
+    "a route centreline 300 mm long with 3 jogs",
 ]
 STEPS = {"submitted": 1, "validated": 1, "queued": 2, "running": 3, "completed": 4}
+STEP_WORDS = {
+    "submitted": "Sending",
+    "validated": "Sending",
+    "queued": "Waiting for a builder",
+    "running": "Building",
+    "completed": "Done",
+}
+# Isometric: 45° round the vertical, 55° down from it (Babylon's alpha and beta); no radius,
+# so the viewer frames the part whatever its size. A dark ground makes the blue part stand out.
+CAMERA = (-45, 55, None)
+GROUND = (0.14, 0.16, 0.20, 1.0)
+CSS = """
+#status { min-height: 2.5em; }
+#status p { margin: 0.35em 0; font-size: 1.05em; }
+#reading ul { margin-top: 0; }
+"""
 
 
 def end_user_ip(request: gr.Request | None) -> str:
@@ -60,6 +86,15 @@ def end_user_ip(request: gr.Request | None) -> str:
         return request.client.host if request.client else ""
     hops = [hop.strip() for hop in request.headers.get("x-forwarded-for", "").split(",")]
     return hops[-TRUSTED_PROXIES] if len(hops) >= TRUSTED_PROXIES else ""
+
+
+def page_url(request: gr.Request | None) -> str:
+    """This page's address as the visitor opened it (or SPACE_PUBLIC_URL)."""
+    if PUBLIC_URL or request is None:
+        return PUBLIC_URL
+    scheme = request.headers.get("x-forwarded-proto", "http").split(",")[0].strip()
+    host = request.headers.get("x-forwarded-host") or request.headers.get("host", "")
+    return f"{scheme}://{host}" if host else ""
 
 
 class JobSecrets:
@@ -90,30 +125,62 @@ SECRETS = JobSecrets()
 def progress_line(status: str, elapsed: float) -> str:
     step = STEPS.get(status, 0)
     bar = "▰" * step + "▱" * (4 - step)
-    return f"{bar} **{status}** · {elapsed:.1f} s"
+    return f"{bar} **{STEP_WORDS.get(status, status)}** ({status}) · {elapsed:.1f} s"
 
 
-def readable(value) -> str:
+def readable(value: Any, unit: str, spec: dict) -> str:
+    """A spec value with its unit: `6 mm`, `30°`, a count bare, points as (x, y) in mm."""
+    if isinstance(value, bool):
+        return str(value)
     if isinstance(value, int | float):
-        return f"{value:g} mm"
-    if isinstance(value, list) and all(isinstance(p, list) and len(p) == 2 for p in value):
-        return "; ".join(f"({x:g}, {y:g})" for x, y in value)
+        return f"{value:g}{'' if unit in ('', '°') else ' '}{unit}"
+    if isinstance(value, str) and value in (spec.get("dimensions") or {}):
+        return f"{value} = {readable(spec['dimensions'][value], unit, spec)}"
+    if isinstance(value, list) and value and all(isinstance(n, int | float) for n in value):
+        return f"({', '.join(f'{n:g}' for n in value)}) {unit}".strip()
+    if isinstance(value, list) and all(isinstance(p, list) for p in value):
+        points = "; ".join("(" + ", ".join(f"{n:g}" for n in p) + ")" for p in value)
+        return f"{points} {unit}".strip()
     return str(value)
 
 
 def dimension_rows(spec: dict | None) -> list[list]:
+    if not spec:
+        return []
+    try:
+        units = API.units()
+    except ApiProblem:
+        units = {}  # the table still shows the numbers; the API's lengths are millimetres
     rows = []
-    for feature in (spec or {}).get("geometry", {}).get("features", []):
+    for feature in spec.get("geometry", {}).get("features", []):
+        kind = feature["feature_type"]
         for key, value in feature.items():
             if key in ("name", "feature_type"):
                 continue
-            rows.append([feature.get("name", ""), feature["feature_type"], key, readable(value)])
+            unit = units.get((kind, key), "mm")
+            rows.append([feature.get("name", ""), kind, key, readable(value, unit, spec)])
     return rows
 
 
-def assumptions(spec: dict | None) -> str:
-    notes = (spec or {}).get("notes") or []
-    return "\n".join(f"- {note}" for note in notes) or "No assumptions were needed."
+def reading_panel(job: dict) -> str:
+    """What the API read, assumed and left unread of the prompt, in its own words."""
+    said = reading(job)
+    if job["status"] != "completed" and not said["unread"]:
+        return ""
+    if job["status"] == "completed" and said["read"]:
+        label = TYPE_LABELS.get(job["output_type"], job["output_type"])
+        kind = label[:1].lower() + label[1:]  # "flat outline (DXF)"
+        said["read"][0] += f", as a {kind}"
+    sections = [
+        ("Read", said["read"], "nothing"),
+        ("Assumed", said["assumed"], "nothing"),
+        ("Not read", [f"'{phrase}'" for phrase in said["unread"]], "nothing: every word was used"),
+    ]
+    lines = ["### What I read"]
+    for title, items, empty in sections:
+        lines += ["", f"**{title}:** " + (empty if not items else "")]
+        lines += [f"- {item}" for item in items]
+    return "\n".join(lines)
 
 
 class Shown(NamedTuple):
@@ -121,8 +188,8 @@ class Shown(NamedTuple):
     takes them: the components are declared as a Shown too (see `build`)."""
 
     status: Any
-    model: Any
-    preview: Any
+    model: Any  # the 3D viewer (solids and surfaces)
+    flat: Any  # in the viewer's place for flat parts: their SVG (else PNG)
     drawing: Any  # the technical drawing's sheet (its SVG)
     step: Any
     stl: Any
@@ -131,13 +198,35 @@ class Shown(NamedTuple):
     drawing_pdf: Any
     drawing_dxf: Any
     drawing_svg: Any
+    link: Any  # a copyable link that opens this result again
     dimensions: Any
-    notes: Any
+    reading: Any  # "What I read"
 
 
-def cleared_outputs(status: Any) -> Shown:
+def cleared_outputs(status: Any, job: dict | None = None, url: str = "") -> Shown:
     hidden = gr.update(value=None, visible=False)
-    return Shown._make([status, None, *[hidden] * (len(Shown._fields) - 4), [], ""])
+    return Shown(
+        status=status,
+        model=gr.update(value=None, visible=True),
+        flat=hidden,
+        drawing=hidden,
+        step=hidden,
+        stl=hidden,
+        dxf=hidden,
+        svg=hidden,
+        drawing_pdf=hidden,
+        drawing_dxf=hidden,
+        drawing_svg=hidden,
+        link=result_link(job, url),
+        dimensions=[],
+        reading=reading_panel(job) if job else "",
+    )
+
+
+def result_link(job: dict | None, url: str) -> dict[str, Any]:
+    if not job or not url:
+        return gr.update(value="", visible=False)
+    return gr.update(value=f"{url}/?job={job['id']}", visible=True)
 
 
 def build_seconds(job: dict) -> float:
@@ -146,9 +235,9 @@ def build_seconds(job: dict) -> float:
     return (updated - created).total_seconds()
 
 
-def job_outputs(job: dict) -> Shown:
+def job_outputs(job: dict, url: str = "") -> Shown:
     if job["status"] != "completed":
-        return cleared_outputs(f"⚠️ {failure_message(job)}")
+        return cleared_outputs(f"⚠️ {failure_message(job)}", job, url)
     files = API.download(job)
     flat = job["output_type"] in FLAT
 
@@ -156,13 +245,15 @@ def job_outputs(job: dict) -> Shown:
         path = files.get(kind)
         return gr.update(value=str(path) if path else None, visible=bool(show and path))
 
+    picture = files.get("svg") or files.get("png")
     source = " (reused from an earlier identical part)" if job.get("reused") else ""
     return Shown(
         status=f"✅ **completed** in {build_seconds(job):.1f} s{source}",
-        model=str(files["glb"]) if "glb" in files else None,
-        preview=gr.update(
-            value=str(files["png"]) if "png" in files else None, visible="png" in files
+        model=gr.update(
+            value=None if flat else str(files["glb"]) if "glb" in files else None,
+            visible=not flat,
         ),
+        flat=gr.update(value=str(picture) if flat and picture else None, visible=flat),
         # Gradio shows an SVG file as it is: the sheet, crisp at any zoom
         drawing=button("drawing_svg", True),
         step=button("step", not flat),
@@ -172,8 +263,9 @@ def job_outputs(job: dict) -> Shown:
         drawing_pdf=button("drawing_pdf", True),
         drawing_dxf=button("drawing_dxf", True),
         drawing_svg=button("drawing_svg", True),
+        link=result_link(job, url),
         dimensions=dimension_rows(job.get("spec")),
-        notes=assumptions(job.get("spec")),
+        reading=reading_panel(job),
     )
 
 
@@ -192,16 +284,25 @@ def history_gallery(history: list | None) -> list[tuple[str, str]]:
     return [(str(local_path(h["id"], "png")), h["prompt"][:40]) for h in with_previews(history)]
 
 
-def pick_from_gallery(history, evt: gr.SelectData):
-    shown = with_previews(history)
-    if not 0 <= evt.index < len(shown):
-        return (*cleared_outputs("Pick a part from your history."), "")
-    return (*reload_job(shown[evt.index]["id"]), shown[evt.index]["id"])
-
-
 def history_choices(history: list | None) -> dict[str, Any]:
     choices = [(f"{h['prompt'][:60]} · {h['status']}", h["id"]) for h in history or []]
     return gr.update(choices=choices, value=None)
+
+
+def restore(job_id: str, request: gr.Request | None = None) -> tuple:
+    """A part from the history: its result, its id, and its prompt back in the box."""
+    if not _is_job_id(job_id or ""):
+        return (*cleared_outputs("Pick a part from your history."), "", gr.update())
+    try:
+        job = API.get_job(job_id)
+    except ApiProblem as problem:
+        return (*cleared_outputs(f"⚠️ {problem.message}"), "", gr.update())
+    return (*job_outputs(job, page_url(request)), job_id, job["prompt"])
+
+
+def pick_from_gallery(history, evt: gr.SelectData, request: gr.Request | None = None):
+    shown = with_previews(history)
+    return restore(shown[evt.index]["id"] if 0 <= evt.index < len(shown) else "", request)
 
 
 def generate(prompt, output_type, mode, session_id, request: gr.Request | None = None):
@@ -231,26 +332,34 @@ def generate(prompt, output_type, mode, session_id, request: gr.Request | None =
         yield "⚠️ Something went wrong in this page. Please try again.", "", session_id
 
 
-def show_result(job_id, history):
+def show_result(job_id, history, request: gr.Request | None = None):
     """The files and details of a finished job; nothing to show keeps the status line."""
     if not job_id:
         return (*cleared_outputs(gr.update()), history, gr.update(), gr.update())
     try:
         job = API.get_job(job_id)
-        outputs = job_outputs(job)
+        outputs = job_outputs(job, page_url(request))
         history = remember(history, job)
         return (*outputs, history, history_choices(history), history_gallery(history))
     except ApiProblem as problem:
         return (*cleared_outputs(f"⚠️ {problem.message}"), history, gr.update(), gr.update())
 
 
-def reload_job(job_id):
+def open_page(history, request: gr.Request | None = None):
+    """The page as opened: the history lists, and the result a shared link points at."""
+    lists = (history_choices(history), history_gallery(history))
+    job_id = request.query_params.get("job", "") if request is not None else ""
     if not job_id:
-        return cleared_outputs("Pick a part from your history.")
+        return (*lists, *[gr.update()] * len(Shown._fields), "", gr.update())
+    return (*lists, *restore(job_id, request))
+
+
+def _is_job_id(text: str) -> bool:
     try:
-        return job_outputs(API.get_job(job_id))
-    except ApiProblem as problem:
-        return cleared_outputs(f"⚠️ {problem.message}")
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 def send_feedback(rating, comment, job_id, session_id, request: gr.Request | None = None):
@@ -277,10 +386,10 @@ def build() -> gr.Blocks:
         session_id = gr.BrowserState("", storage_key="naturalcad_session")
         history = gr.BrowserState([], storage_key="naturalcad_history")
         gr.Markdown(
-            "# NaturalCAD\nDescribe a part in a sentence; get STEP, STL, a 3D preview and a "
+            "## NaturalCAD\nDescribe a part in a sentence; get STEP, STL, a 3D preview and a "
             "dimensioned drawing."
         )
-        with gr.Row():
+        with gr.Row(equal_height=False):
             with gr.Column(scale=2):
                 prompt = gr.Textbox(
                     label="Describe your part",
@@ -290,50 +399,74 @@ def build() -> gr.Blocks:
                 )
                 with gr.Row():
                     output_type = gr.Dropdown(
-                        ["3d_solid", "surface", "2d_vector", "1d_path"],
-                        value="3d_solid",
-                        label="Output type",
+                        OUTPUT_TYPES, value="auto", label="Output type", elem_id="output-type"
                     )
-                    mode = gr.Dropdown(["part", "assembly", "sketch"], value="part", label="Mode")
-                generate_button = gr.Button("Generate", variant="primary", elem_id="generate")
-                gr.Examples(EXAMPLES, inputs=[prompt, output_type, mode])
-                status = gr.Markdown("Ready.", elem_id="status")
-                job_id = gr.Textbox(label="Job id", interactive=False, max_lines=1)
+                    mode = gr.Dropdown(MODES, value="auto", label="Mode", elem_id="mode")
+                with gr.Row(equal_height=True):
+                    generate_button = gr.Button(
+                        "Generate", variant="primary", elem_id="generate", scale=1
+                    )
+                    status = gr.Markdown("Ready.", elem_id="status")
+                # never shown: the result's link is what a visitor keeps
+                job_id = gr.Textbox(visible=False, elem_id="job-id")
+                gr.Examples([[text] for text in EXAMPLES], inputs=[prompt], label="Examples")
+                with gr.Accordion("Your parts in this browser", open=False, elem_id="history"):
+                    gallery = gr.Gallery(
+                        label="Previews (click to reload)",
+                        columns=4,
+                        height=180,
+                        allow_preview=False,
+                        elem_id="gallery",
+                    )
+                    past = gr.Dropdown(label="Reload a part", choices=[], allow_custom_value=True)
             with gr.Column(scale=3):
-                model = gr.Model3D(label="3D preview", elem_id="preview", height=420)
-                preview = gr.Image(label="Preview image", visible=False, height=240)
-                drawing = gr.Image(
-                    label="Technical drawing", visible=False, elem_id="drawing", height=420
+                model = gr.Model3D(
+                    label="3D preview",
+                    elem_id="preview",
+                    height=400,
+                    camera_position=CAMERA,
+                    clear_color=GROUND,
+                )
+                flat = gr.Image(
+                    label="Flat part", visible=False, elem_id="flat", height=400, type="filepath"
                 )
                 with gr.Row():
-                    step = gr.DownloadButton("Download STEP", visible=False)
-                    stl = gr.DownloadButton("Download STL", visible=False)
-                    dxf = gr.DownloadButton("Download DXF", visible=False)
-                    svg = gr.DownloadButton("Download SVG", visible=False)
-                with gr.Row():
-                    drawing_pdf = gr.DownloadButton("Drawing (PDF)", visible=False)
-                    drawing_dxf = gr.DownloadButton("Drawing (DXF, layers)", visible=False)
-                    drawing_svg = gr.DownloadButton("Drawing (SVG)", visible=False)
-                dimensions = gr.Dataframe(
-                    headers=["feature", "type", "parameter", "value"],
-                    label="Dimensions",
+                    step = gr.DownloadButton("Download STEP", visible=False, size="sm")
+                    stl = gr.DownloadButton("Download STL", visible=False, size="sm")
+                    dxf = gr.DownloadButton("Download DXF", visible=False, size="sm")
+                    svg = gr.DownloadButton("Download SVG", visible=False, size="sm")
+                    drawing_pdf = gr.DownloadButton("Drawing (PDF)", visible=False, size="sm")
+                    drawing_dxf = gr.DownloadButton(
+                        "Drawing (DXF, layers)", visible=False, size="sm"
+                    )
+                    drawing_svg = gr.DownloadButton("Drawing (SVG)", visible=False, size="sm")
+                reading_md = gr.Markdown(elem_id="reading")
+                link = gr.Textbox(
+                    label="Link to this result",
+                    visible=False,
                     interactive=False,
+                    buttons=["copy"],
+                    elem_id="link",
                 )
-                notes = gr.Markdown(label="Assumptions")
                 with gr.Row():
                     comment = gr.Textbox(label="Comment (optional)", max_length=500, scale=3)
                     up = gr.Button("👍 Useful", scale=0)
                     down = gr.Button("👎 Not right", scale=0)
                 thanks = gr.Markdown()
-        with gr.Accordion("Your parts in this browser", open=False):
-            gallery = gr.Gallery(
-                label="Previews (click to reload)", columns=6, height=180, allow_preview=False
+        with gr.Row():
+            drawing = gr.Image(
+                label="Technical drawing", visible=False, elem_id="drawing", height=420
             )
-            past = gr.Dropdown(label="Reload a part", choices=[], allow_custom_value=True)
+            dimensions = gr.Dataframe(
+                headers=["feature", "type", "parameter", "value"],
+                label="Dimensions",
+                interactive=False,
+                elem_id="dimensions",
+            )
         shown = Shown(
             status=status,
             model=model,
-            preview=preview,
+            flat=flat,
             drawing=drawing,
             step=step,
             stl=stl,
@@ -342,8 +475,9 @@ def build() -> gr.Blocks:
             drawing_pdf=drawing_pdf,
             drawing_dxf=drawing_dxf,
             drawing_svg=drawing_svg,
+            link=link,
             dimensions=dimensions,
-            notes=notes,
+            reading=reading_md,
         )
         outputs = list(shown)
         generate_button.click(
@@ -354,11 +488,11 @@ def build() -> gr.Blocks:
         ).then(
             show_result, [job_id, history], [*outputs, history, past, gallery], api_name="result"
         )
-        gallery.select(pick_from_gallery, history, [*outputs, job_id], api_visibility="private")
-        # `input`, not `change`: only a visitor's pick reloads, not the list being refreshed
-        past.input(reload_job, past, outputs, api_name="reload").then(
-            lambda chosen: chosen or "", past, job_id, api_visibility="private"
+        gallery.select(
+            pick_from_gallery, history, [*outputs, job_id, prompt], api_visibility="private"
         )
+        # `input`, not `change`: only a visitor's pick reloads, not the list being refreshed
+        past.input(restore, past, [*outputs, job_id, prompt], api_name="reload")
         for button, rating in ((up, "up"), (down, "down")):
             button.click(
                 feedback_handler(rating),
@@ -367,9 +501,9 @@ def build() -> gr.Blocks:
                 api_name=f"feedback_{rating}",
             )
         demo.load(
-            lambda h: (history_choices(h), history_gallery(h)),
+            open_page,
             history,
-            [past, gallery],
+            [past, gallery, *outputs, job_id, prompt],
             api_visibility="private",
         )
     return demo
@@ -382,4 +516,5 @@ if __name__ == "__main__":
         server_port=int(
             os.environ.get("SPACE_PORT") or os.environ.get("GRADIO_SERVER_PORT") or 7860
         ),
+        css=CSS,
     )

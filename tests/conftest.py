@@ -17,6 +17,7 @@ from jobs.models import Job, JobStatus
 from naturalcad.storage_settings import build_storages
 
 ROOT = Path(__file__).resolve().parent.parent
+pytest_plugins = ["tests.browser"]  # the shared headless browser of the page tests
 
 
 @pytest.fixture(autouse=True)

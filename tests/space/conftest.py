@@ -13,6 +13,7 @@ from tests.conftest import ROOT, database_url
 from tests.faults import free_port
 
 SPACE_KEY = "nc_space-key-used-only-by-the-tests"
+CONTACT = "help@naturalcad.example"
 
 
 def start_space(api_url: str, log_path) -> tuple[subprocess.Popen, str]:
@@ -23,6 +24,7 @@ def start_space(api_url: str, log_path) -> tuple[subprocess.Popen, str]:
         "NATURALCAD_API_KEY": SPACE_KEY,
         "SPACE_PORT": str(port),
         "GRADIO_ANALYTICS_ENABLED": "False",
+        "NATURALCAD_CONTACT": CONTACT,
     }
     with open(log_path, "w") as log:
         proc = subprocess.Popen(

@@ -1,62 +1,141 @@
-"""A real browser on the Space page: type a prompt, click Generate, see the 3D preview.
+"""A visitor in a real browser on the Space page, against a live API and a real worker.
 
-Uses Debian's Chromium (`.ci/run` installs it); without one these tests are skipped, and
-`make test` says so loudly.
+One browser and one Space serve the whole module; each test is a fresh visitor.
 """
 
-import os
-import shutil
-from pathlib import Path
+import io
+import re
+import time
 
+import numpy as np
 import pytest
+from PIL import Image
+from playwright.sync_api import Page, expect
 
-from tests.conftest import ROOT
+from jobs.models import Job
+from tests.browser import needs_chromium, screenshot
 
-CHROMIUM = os.environ.get("NATURALCAD_CHROMIUM") or shutil.which("chromium")
-SCREENSHOT = ROOT / ".data" / "screenshots" / "space-generate.png"
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM, reason="BROWSER TESTS SKIPPED: no chromium on this machine"),
-]
-# The flags a root, offline, GPU-less machine needs; SwiftShader gives WebGL without a GPU.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--use-angle=swiftshader",
-    "--enable-unsafe-swiftshader",
-]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), needs_chromium]
+PLATE = "a 120 x 70 mm mounting plate, 5 mm thick, with four 6 mm corner holes"
+DONE = 60_000  # ms: a first build starts the geometry process
 
 
-def test_typing_a_prompt_and_clicking_generate_shows_the_part(space, space_key):
-    from playwright.sync_api import expect, sync_playwright
+def generate(page: Page, prompt: str) -> None:
+    page.get_by_label("Describe your part").fill(prompt)
+    page.locator("#generate").click()
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1100})
-        page.goto(space)
-        page.get_by_label("Describe your part").fill(
-            "a 120 x 70 mm mounting plate, 5 mm thick, with four 6 mm corner holes"
-        )
-        page.locator("#generate").click()
-        expect(page.locator("#status")).to_contain_text("completed", timeout=60_000)
-        canvas = page.locator("#preview canvas")
-        expect(canvas).to_be_visible(timeout=30_000)
-        expect(page.get_by_role("button", name="Download STEP")).to_be_visible()
-        expect(page.locator("#drawing img")).to_be_visible()  # the technical drawing's sheet
-        expect(page.get_by_role("button", name="Drawing (PDF)")).to_be_visible()
-        expect(page.get_by_text("assumed holes 7 mm from the edges")).to_be_visible()
-        # Let the viewer draw a frame: wait until the canvas has a non-empty size and paints.
-        page.wait_for_function(
-            "c => c.width > 0 && c.height > 0", arg=canvas.element_handle(), timeout=30_000
-        )
-        page.wait_for_timeout(1500)  # the viewer animates the model in; no event marks its end
-        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOT), full_page=True)
-        browser.close()
-    assert SCREENSHOT.stat().st_size > 10_000
-    print(f"screenshot: {Path(SCREENSHOT)}")
+
+def finished(page: Page, text: str = "completed") -> None:
+    expect(page.locator("#status")).to_contain_text(text, timeout=DONE)
+
+
+def drawn(canvas, timeout: float = 30) -> None:
+    """Until the viewer shows the part: a good share of its pixels far brighter than its
+    dark ground (the viewer animates the model in; no event marks the end)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        grey = np.asarray(Image.open(io.BytesIO(canvas.screenshot())).convert("L"))
+        ground = np.median(grey[:5])  # the top rows: nothing but the ground
+        if (grey > ground + 80).mean() > 0.05:
+            return
+        assert time.monotonic() < deadline, "the part never showed in the viewer"
+        canvas.page.wait_for_timeout(250)
+
+
+def test_a_solid_shows_in_the_viewer_with_what_was_read(space, space_key, page):
+    page.goto(space)
+    expect(page.locator("#output-type input")).to_have_value("Auto")
+    generate(page, PLATE)
+    finished(page)
+    canvas = page.locator("#preview canvas")
+    expect(canvas).to_be_visible(timeout=30_000)
+    expect(canvas).to_be_in_viewport()  # the result, with no scrolling
+    expect(page.locator("#status")).to_be_in_viewport()
+    expect(page.get_by_role("button", name="Download STEP")).to_be_visible()
+    reading = page.locator("#reading")
+    expect(reading).to_contain_text("mounting plate, as a solid part")
+    expect(reading).to_contain_text("assumed holes 7 mm from the edges")
+    expect(reading).to_contain_text("Not read: nothing: every word was used")
+    job = Job.objects.get()
+    expect(page.locator("#link textarea, #link input")).to_have_value(re.compile(f"job={job.id}$"))
+    expect(page.get_by_text(str(job.id), exact=True)).to_have_count(0)  # no raw id shown
+    expect(page.locator("#dimensions")).to_contain_text("6 mm")
+    expect(page.locator("#drawing img")).to_be_visible()  # the technical drawing's sheet
+    drawn(canvas)
+    screenshot(page, "space-solid")
+
+
+def test_a_flat_part_is_shown_where_the_viewer_is(space, space_key, page):
+    page.goto(space)
+    generate(page, "a laser-cut plate 100 x 50 with four 5 mm holes")
+    finished(page)
+    expect(page.locator("#flat img")).to_be_visible()
+    expect(page.locator("#flat img")).to_be_in_viewport()
+    expect(page.locator("#preview")).to_be_hidden()
+    expect(page.get_by_role("button", name="Download DXF")).to_be_visible()
+    expect(page.get_by_role("button", name="Download STEP")).to_be_hidden()
+    expect(page.locator("#reading")).to_contain_text("as a flat outline (DXF)")
+    screenshot(page, "space-flat")
+
+
+def test_a_refusal_is_said_once_in_the_apis_words(space, space_key, page):
+    page.goto(space)
+    generate(page, "a poem about the sea")
+    finished(page, "could not read")
+    status = page.locator("#status").inner_text()
+    assert status.count("could not read") == 1 and "Something went wrong" not in status
+    assert Job.objects.get().error_text in status
+    expect(page.locator("#preview canvas")).to_have_count(0)
+    screenshot(page, "space-refusal")
+
+
+def test_a_partly_read_prompt_says_what_was_not_read(space, space_key, page):
+    page.goto(space)
+    generate(page, "a 40 mm cube painted blue and shiny")
+    finished(page, "could not place")
+    reading = page.locator("#reading")
+    expect(reading).to_contain_text("Read: a 40 x 40 x 40 mm cube")
+    expect(reading.get_by_role("listitem").filter(has_text="'painted'")).to_have_count(1)
+    expect(reading.get_by_role("listitem").filter(has_text="'shiny'")).to_have_count(1)
+    screenshot(page, "space-partly-read")
+
+
+def test_an_example_fills_the_prompt_and_changes_no_choice(space, space_key, page):
+    page.goto(space)
+    flat_example = "a laser-cut plate 100 x 50 with four 5 mm holes"
+    page.get_by_text(flat_example).first.click()
+    expect(page.get_by_label("Describe your part")).to_have_value(flat_example)
+    expect(page.locator("#output-type input")).to_have_value("Auto")
+    expect(page.locator("#mode input")).to_have_value("Auto")
+    generate(page, "a 40 mm cube")  # a later prompt: Auto reads it as the solid it is
+    finished(page)
+    expect(page.get_by_role("button", name="Download STEP")).to_be_visible()
+    expect(page.locator("#preview canvas")).to_be_visible()
+    assert Job.objects.get().output_type == "3d_solid"
+    screenshot(page, "space-example-then-prompt")
+
+
+def test_history_and_the_link_restore_the_part_and_its_prompt(space, space_key, page):
+    page.goto(space)
+    generate(page, "a 46 mm cube")
+    finished(page)
+    link = page.locator("#link textarea, #link input").input_value()
+    page.get_by_text("Your parts in this browser").click()
+    expect(page.locator("#gallery img").first).to_be_visible()  # kept in this browser
+    page.reload()
+    prompt = page.get_by_label("Describe your part")
+    expect(prompt).to_have_value("")
+    page.get_by_text("Your parts in this browser").click()
+    page.locator("#gallery img").first.click()
+    expect(prompt).to_have_value("a 46 mm cube")
+    finished(page)
+    drawn(page.locator("#preview canvas"))
+    screenshot(page, "space-history")
+    other = page.context.browser.new_page()  # another visitor, sent the link
+    try:
+        other.goto(link)
+        expect(other.get_by_label("Describe your part")).to_have_value("a 46 mm cube")
+        finished(other)
+        drawn(other.locator("#preview canvas"))
+    finally:
+        other.close()

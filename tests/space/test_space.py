@@ -3,21 +3,23 @@
 import pytest
 from gradio_client import Client
 
-from jobs.models import Feedback, Job, JobStatus
-from tests.space.conftest import start_space, stop
+from jobs.models import Block, BlockKind, Feedback, Job, JobStatus
+from tests.space.conftest import CONTACT, start_space, stop
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 # What the result step shows, in the Space's order (space/app.py's Shown)
 SHOWN = [
-    *("status", "model", "preview", "drawing", "step", "stl", "dxf", "svg"),
-    *("drawing_pdf", "drawing_dxf", "drawing_svg", "dimensions", "notes"),
+    *("status", "model", "flat", "drawing", "step", "stl", "dxf", "svg"),
+    *("drawing_pdf", "drawing_dxf", "drawing_svg", "link", "dimensions", "reading"),
 ]
 
 
-def generate(space_url: str, prompt: str, session: str = "browser-1", **headers) -> dict:
+def generate(
+    space_url: str, prompt: str, session: str = "browser-1", output_type="auto", **headers
+) -> dict:
     """What a visitor does: Generate (status until the job ends), then the result step."""
     client = Client(space_url, verbose=False, headers=headers or None)
-    status, job_id, _ = client.predict(prompt, "3d_solid", "part", session, api_name="/generate")
+    status, job_id, _ = client.predict(prompt, output_type, "auto", session, api_name="/generate")
     result = client.predict(job_id, [], api_name="/result")
     out = dict(zip([*SHOWN, "history", "past", "gallery"], result, strict=True))
     out["job_id"] = job_id
@@ -42,7 +44,7 @@ def test_a_prompt_becomes_a_downloaded_step_file_of_the_right_size(space, space_
     assert out["status"].startswith("✅ **completed**"), out["status"]
     assert out["step"]["visible"] and out["stl"]["visible"] and not out["dxf"]["visible"]
     assert step_size(out["step"]["value"]) == pytest.approx([120, 70, 5], abs=1e-3)
-    assert out["model"].endswith(".glb")
+    assert out["model"]["value"].endswith(".glb") and not out["flat"]["visible"]
     # the technical drawing: shown, and its three files offered
     sheet = out["drawing"]["value"]  # Gradio inlines an SVG as a data URL
     assert out["drawing"]["visible"] and sheet["orig_name"].endswith("-drawing.svg")
@@ -53,12 +55,17 @@ def test_a_prompt_becomes_a_downloaded_step_file_of_the_right_size(space, space_
     assert out["drawing_dxf"]["visible"] and out["drawing_svg"]["visible"]
     rows = {(row[0], row[2]): row[3] for row in out["dimensions"]["data"]}
     assert rows[("holes", "diameter")] == "6 mm"
-    assert rows[("holes", "positions")] == "(-53, -28); (53, -28); (53, 28); (-53, 28)"
-    assert "assumed holes" in out["notes"]
+    assert rows[("holes", "positions")] == "(-53, -28); (53, -28); (53, 28); (-53, 28) mm"
+    assert "- assumed holes 7 mm from the edges" in out["reading"]
+    assert "**Not read:** nothing: every word was used" in out["reading"]
+    assert out["link"]["value"] == f"{space.rstrip('/')}/?job={out['job_id']}"
     assert out["history"][0]["id"] == out["job_id"]
     assert [caption for _, caption in _gallery(out)] == ["a 120 x 70 mm mounting plate, 5 mm thick"]
-    reloaded = Client(space, verbose=False).predict(out["job_id"], api_name="/reload")
+    *reloaded, job_id, prompt = Client(space, verbose=False).predict(
+        out["job_id"], api_name="/reload"
+    )
     assert reloaded[0].startswith("✅ **completed**") and reloaded[SHOWN.index("step")]["visible"]
+    assert (job_id, prompt) == (out["job_id"], out["history"][0]["prompt"])
     job = Job.objects.get(id=out["job_id"])
     assert job.client_session_id == "browser-1"
     assert job.api_key_id == space_key.id  # the Space spoke for its visitor with its key
@@ -101,10 +108,34 @@ def test_a_forged_forwarded_address_buys_no_fresh_limit(space, space_key, settin
     assert [s.startswith("⚠️ You're going a bit fast") for s in statuses] == [False, False, True]
 
 
-def test_a_prompt_the_interpreter_cannot_read_says_so(space, space_key):
+def test_a_prompt_the_interpreter_cannot_read_says_so_once(space, space_key):
     out = generate(space, "a poem about the sea")
-    assert out["status"].startswith("⚠️ I couldn't read a part from that description.")
+    job = Job.objects.get(id=out["job_id"])
+    assert out["status"] == f"⚠️ {job.error_text}"  # the API's own words, nothing added
+    assert out["status"].count("could not") == 1 and "'poem about the sea'" in out["status"]
     assert out["step"]["visible"] is False
+
+
+def test_counts_and_angles_are_not_lengths(space, space_key):
+    out = generate(space, "an M8 hex nut")
+    rows = {(row[0], row[2]): row[3] for row in out["dimensions"]["data"]}
+    assert (rows[("body", "sides")], rows[("body", "across_flats")]) == ("6", "13 mm")
+
+
+def test_a_flat_part_is_shown_as_its_outline_and_offers_its_dxf(space, space_key):
+    out = generate(space, "a laser-cut plate 100 x 50 with four 5 mm holes")
+    assert out["status"].startswith("✅ **completed**"), out["status"]
+    assert out["flat"]["visible"] and not out["model"]["visible"]
+    assert out["dxf"]["visible"] and not out["step"]["visible"]
+    assert "as a flat outline (DXF)" in out["reading"]
+
+
+def test_a_blocked_visitor_is_told_whom_to_contact(space, space_key):
+    Block.objects.create(kind=BlockKind.SESSION, value="blocked-one", reason="spam")
+    out = generate(space, "a 40 mm cube", session="blocked-one")
+    assert out["status"] == (
+        f"⚠️ This session can't create parts. If you think this is a mistake, contact {CONTACT}."
+    )
 
 
 def test_rate_limited_shows_the_wait(space, space_key, settings):
