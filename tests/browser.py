@@ -1,4 +1,4 @@
-"""A real browser for the page tests: Debian's Chromium, headless, shared by a whole session.
+"""A real browser for the page tests: Debian's Chromium, headless, shared by a test module.
 
 Without a Chromium these tests are skipped, and `make test` says so loudly. Each test keeps a
 screenshot under `.data/screenshots/` (the README shows some of them).
@@ -32,18 +32,22 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1366, "height": 860}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium for the module's tests (a launch costs about a second)."""
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop in this thread, which Django takes for an
-    # async context and so refuses the ORM calls the tests make between clicks.
+    # async context and so refuses the ORM calls the tests make between clicks; only while
+    # the module's browser is up.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture

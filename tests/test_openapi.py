@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import CHECKS, load_all_checks
 
 from naturalcad.wsgi import application
-from tests.space.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.browser import needs_chromium
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 load_all_checks()
@@ -74,9 +74,9 @@ def test_api_docs_are_served_from_local_assets(client):
     assert "https://" not in html
 
 
-@pytest.mark.skipif(not CHROMIUM, reason="BROWSER TESTS SKIPPED: no chromium on this machine")
-def test_api_docs_render_in_a_browser_with_no_network_but_ours(live_server):
-    from playwright.sync_api import expect, sync_playwright
+@needs_chromium
+def test_api_docs_render_in_a_browser_with_no_network_but_ours(live_server, browser):
+    from playwright.sync_api import expect
 
     foreign: list[str] = []
 
@@ -87,12 +87,10 @@ def test_api_docs_render_in_a_browser_with_no_network_but_ours(live_server):
             foreign.append(route.request.url)
             route.abort()
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.route("**/*", only_ours)
-        page.goto(f"{live_server.url}/api/docs")
-        expect(page.get_by_text("NaturalCAD API").first).to_be_visible(timeout=30_000)
-        expect(page.locator(".opblock-summary-path", has_text="/jobs").first).to_be_visible()
-        browser.close()
+    page = browser.new_page()
+    page.route("**/*", only_ours)
+    page.goto(f"{live_server.url}/api/docs")
+    expect(page.get_by_text("NaturalCAD API").first).to_be_visible(timeout=30_000)
+    expect(page.locator(".opblock-summary-path", has_text="/jobs").first).to_be_visible()
+    page.close()
     assert foreign == []

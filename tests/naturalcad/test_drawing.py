@@ -19,9 +19,9 @@ from PIL import Image
 from naturalcad.errors import CodedError
 from naturalcad.geometry import drawing
 from naturalcad.geometry.build import build_part
+from tests.browser import needs_chromium
 from tests.conftest import ROOT
 from tests.naturalcad.test_examples import BOUNDED, EXAMPLES, FLAT, SOLIDS, example
-from tests.space.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 SCREENSHOT = ROOT / ".data" / "screenshots" / "drawing-plate.png"
 
@@ -234,21 +234,17 @@ def test_the_drawings_cover_every_example_spec():
     assert {p.stem for p in EXAMPLES.glob("*.json")} == set(SOLIDS) | set(BOUNDED) | set(FLAT)
 
 
-@pytest.mark.skipif(not CHROMIUM, reason="BROWSER TESTS SKIPPED: no chromium on this machine")
-def test_the_svg_renders_in_a_browser(plate, tmp_path):
-    from playwright.sync_api import sync_playwright
-
+@needs_chromium
+def test_the_svg_renders_in_a_browser(plate, tmp_path, browser):
     svg = tmp_path / "drawing.svg"
     svg.write_bytes(plate.files["drawing_svg"])
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1123, "height": 794})  # A4 at 96 dpi
-        page.goto(svg.as_uri())
-        shown = set(page.locator("text").all_text_contents())
-        outline = page.locator("#OUTLINE").bounding_box()
-        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOT))
-        browser.close()
+    page = browser.new_page(viewport={"width": 1123, "height": 794})  # A4 at 96 dpi
+    page.goto(svg.as_uri())
+    shown = set(page.locator("text").all_text_contents())
+    outline = page.locator("#OUTLINE").bounding_box()
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT))
+    page.close()
     assert {"120", "70", "5", "4× Ø6 THRU", "FRONT VIEW", "SCALE 1:1"} <= shown
     # 120 mm drawn at 1:1 on a sheet 297 mm wide: the outlines span at least that
     assert outline["width"] >= 1123 * 120 / 297
