@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test lint format bench clean admin manage
 
 install: $(STAMP)
 
@@ -16,6 +16,16 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(PY) -m naturalcad.stack run
+
+# An admin login on the local database, the one `make run` serves (run it in another terminal
+# while that serves, or on its own): asks for a name, an address and a password.
+admin: $(STAMP)
+	$(PY) -m naturalcad.stack manage -- migrate --no-input -v0
+	$(PY) -m naturalcad.stack manage -- createsuperuser $(ARGS)
+
+# Any manage.py command on that database: make manage ARGS="create_api_key --name me"
+manage: $(STAMP)
+	$(PY) -m naturalcad.stack manage -- $(ARGS)
 
 test: $(STAMP)
 	@command -v chromium >/dev/null 2>&1 || command -v "$$NATURALCAD_CHROMIUM" >/dev/null 2>&1 || \

@@ -7,9 +7,10 @@ gunicorn writes these answers with `gunicorn.util.write_error` (an HTML page) an
 """
 
 import json
+import re
 from typing import Any
 
-from gunicorn import util
+from gunicorn import glogging, util
 from gunicorn.workers.gthread import ThreadWorker
 
 # gunicorn answers a transfer coding it does not know with 501; it is the request that is
@@ -40,3 +41,16 @@ class Worker(ThreadWorker):
     def handle_error(self, req: Any, client: Any, addr: Any, exc: BaseException) -> None:
         # No address: gunicorn's warning then reads "ip=" instead of the raw client address.
         super().handle_error(req, client, None, exc)
+
+
+# A client polls its job's status while it builds (the Space twice a second for each
+# visitor): the access log leaves out the answered polls, which would bury every other line.
+# Each change of a job's status is an audit event; a refused poll is still logged.
+_POLL = re.compile(r"^/jobs/[0-9a-fA-F-]{36}$")
+
+
+class AccessLog(glogging.Logger):
+    def access(self, resp: Any, req: Any, environ: Any, request_time: Any) -> None:
+        if req.method == "GET" and _POLL.match(req.path) and (resp.status_code or 500) < 400:
+            return
+        super().access(resp, req, environ, request_time)

@@ -167,7 +167,8 @@ PROCRASTINATE_WORKER_DEFAULTS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"quiet_upkeep": {"()": "jobs.queue.QuietUpkeep"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["quiet_upkeep"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "procrastinate.blueprints": {"level": "WARNING"},

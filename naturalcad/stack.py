@@ -2,6 +2,7 @@
 
     python -m naturalcad.stack run              # API + worker (+ Space), until Ctrl-C or SIGTERM
     python -m naturalcad.stack exec -- CMD...   # CMD against a throwaway database, then clean up
+    python -m naturalcad.stack manage -- ARGS   # manage.py ARGS against the local database
 
 Children run in their own sessions so that this supervisor alone decides the order of
 shutdown: the servers first, then Postgres. Nothing is left behind.
@@ -224,7 +225,9 @@ def run() -> int:
             subprocess.run(_manage(*step), cwd=ROOT, env=env, check=True)  # noqa: S603
         supervisor = Supervisor(env)
         try:
-            supervisor.start(processes(env))
+            commands = processes(env)
+            supervisor.start(commands)
+            announce(env, space="space" in commands, stopping=supervisor.stopping)
             return supervisor.wait()
         finally:
             print("[stack] stopping", flush=True)
@@ -234,6 +237,55 @@ def run() -> int:
             server.cleanup()
             stop_restarted_postgres(server)
             print("[stack] postgres stopped", flush=True)
+
+
+def banner(env: dict[str, str], *, space: bool) -> str:
+    api = f"http://127.0.0.1:{env.get('PORT', '8000')}"
+    rows = [
+        ("API", f"{api}/"),
+        ("API docs", f"{api}/api/docs"),
+        ("Admin", f"{api}/{env.get('ADMIN_URL', 'admin/').strip('/')}/"),
+        *([("Space", f"http://127.0.0.1:{env['SPACE_PORT']}/")] if space else []),
+    ]
+    lines = [
+        "NaturalCAD is running; Ctrl-C stops it all.",
+        *(f"  {name:<9} {url}" for name, url in rows),
+        "  make admin              creates an admin login (in another terminal)",
+        '  make manage ARGS="..."  runs any manage.py command against this database',
+    ]
+    rule = "=" * max(map(len, lines))
+    return "\n".join([rule, *lines, rule])
+
+
+def announce(env: dict[str, str], *, space: bool, stopping: threading.Event) -> None:
+    """The banner, printed once the API answers: after the servers' start-up lines, not
+    buried in them."""
+
+    def when_up() -> None:
+        try:
+            wait_until_up(f"http://127.0.0.1:{env.get('PORT', '8000')}/health", timeout=120)
+        except TimeoutError:
+            return  # the supervisor's own lines say what went wrong
+        if not stopping.is_set():
+            print(banner(env, space=space), flush=True)
+
+    threading.Thread(target=when_up, name="banner", daemon=True).start()
+
+
+def manage(args: list[str]) -> int:
+    """manage.py ARGS against the local database: the embedded Postgres `make run` serves
+    (pgserver shares a running server between processes), else started for this command and
+    stopped after it; DATABASE_URL when set. With the stack's own keys (`secrets.json`)."""
+    _raise_on_sigterm()
+    server, url = database_url(throwaway=False)
+    try:
+        env = child_env(url, data_dir() / "secrets.json")
+        return subprocess.run(_manage(*args), cwd=ROOT, env=env, check=False).returncode  # noqa: S603
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if server is not None:
+            server.cleanup()
 
 
 def stop_restarted_postgres(server) -> None:
@@ -273,13 +325,13 @@ def exec_command(command: list[str]) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m naturalcad.stack")
-    parser.add_argument("action", choices=["run", "exec"])
+    parser.add_argument("action", choices=["run", "exec", "manage"])
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     if args.action == "run":
         return run()
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
-    return exec_command(command)
+    return manage(command) if args.action == "manage" else exec_command(command)
 
 
 def wait_until_up(url: str, timeout: float = 60, process=None) -> None:

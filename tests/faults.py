@@ -73,6 +73,7 @@ class Stack:
             SPACE_PORT=str(free_port()),
             **(env or {}),
         )
+        self.env = base  # what `make run` was started with: for commands alongside it
         self.log = data_dir / f"stack-{self.port}.log"
         with self.log.open("w") as log:
             self.proc = subprocess.Popen(

@@ -30,7 +30,8 @@ def make_staff(settings):
 
 
 def run_action(client, action: str, jobs):
-    data = {"action": action, "_selected_action": [str(j.id) for j in jobs]}
+    """A bulk action as its confirmation page posts it (`post=yes`)."""
+    data = {"action": action, "_selected_action": [str(j.id) for j in jobs], "post": "yes"}
     return client.post("/admin/jobs/job/", data)
 
 
@@ -44,6 +45,17 @@ def test_a_viewer_cannot_run_moderation_actions(client, make_staff, make_job, ac
     failed.refresh_from_db()
     assert (queued.status, failed.status) == (JobStatus.QUEUED, JobStatus.FAILED)
     assert not Block.objects.exists()
+    assert not AuditEvent.objects.filter(event_type__startswith="moderation.").exists()
+
+
+@pytest.mark.parametrize("action", ["retry", "cancel"])
+def test_a_viewer_cannot_act_from_the_job_page(client, make_staff, make_job, action):
+    client.force_login(make_staff("view_job"))
+    job = make_job(JobStatus.FAILED if action == "retry" else JobStatus.QUEUED)
+    page = client.get(f"/admin/jobs/job/{job.id}/change/")
+    assert page.status_code == 200 and f"/{action}/" not in page.text
+    refused = client.post(f"/admin/jobs/job/{job.id}/{action}/", {"post": "yes"})
+    assert refused.status_code == 403
     assert not AuditEvent.objects.filter(event_type__startswith="moderation.").exists()
 
 
