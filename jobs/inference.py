@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from audit.models import record
 from jobs.models import AUTO, Job
-from naturalcad.interpret import hf
+from naturalcad.interpret import edits, hf
 from naturalcad.interpret.rules import PromptNotUnderstood, confidence, interpret
 from naturalcad.interpret.safety import suspicious_patterns
 from naturalcad.spec.validate import validate_spec
@@ -58,6 +58,7 @@ class Request:
     mode: str  # or AUTO
     key: str = ""
     job: Job | None = None
+    parent: dict | None = None  # for an edit in words: the spec it edits
 
     def asked(self, value: str) -> str | None:
         return None if value == AUTO else value
@@ -78,7 +79,8 @@ def provider() -> hf.Provider | None:
 
 
 def choose_spec(request: Request) -> tuple[dict, dict]:
-    """(validated spec, model_info) for a prompt; a CodedError when there is none."""
+    """(spec, model_info) for a prompt: the spec as read or answered (its named dimensions
+    kept), already validated; a CodedError when there is none."""
     flags = suspicious_patterns(request.prompt)
     if flags and request.job is not None:  # make_part has no job and no audit trail
         record("prompt.suspicious", job=request.job, patterns=flags)
@@ -96,11 +98,32 @@ def choose_spec(request: Request) -> tuple[dict, dict]:
     return _from_model(request, model, rules, rules_error)
 
 
+def choose_edit(words: str, parent: dict, job: Job) -> tuple[dict, dict]:
+    """(edited spec, model_info) for an edit in words of `parent`: the rules read the common
+    edits; anything else goes to the model with the parent spec in context; an edit neither
+    can read is refused, naming what was not read."""
+    flags = suspicious_patterns(words)
+    if flags:
+        record("prompt.suspicious", job=job, patterns=flags)
+    try:
+        edited = edits.apply_edit(parent, words)
+        validate_spec(edited)
+        return edited, _info("rules_edit")
+    except edits.EditNotUnderstood as refusal:
+        model = None if flags else provider()
+        if model is None:
+            raise
+        request = Request(words, parent["output_type"], parent["mode"], job=job, parent=parent)
+        return _from_model(request, model, None, refusal)
+
+
 def _rules(request: Request):
     """(spec, None) when the rules read every word; (None, why) when a model may do better."""
     output_type, mode = request.asked(request.output_type), request.asked(request.mode)
     try:
-        return validate_spec(interpret(request.prompt, output_type, mode)), None
+        spec = interpret(request.prompt, output_type, mode)
+        validate_spec(spec)
+        return spec, None
     except PromptNotUnderstood as error:
         return None, error
 
@@ -138,7 +161,9 @@ def _from_model(request: Request, model: hf.Provider, rules, rules_error):
         return _rules_or_fail(rules, rules_error, "rules_fallback", "budget_exhausted")
     started = time.monotonic()
     try:
-        answer = hf.ask_model(model, request.prompt, request.output_type, request.mode)
+        answer = hf.ask_model(
+            model, request.prompt, request.output_type, request.mode, parent=request.parent
+        )
     except hf.ProviderUnavailable:
         BREAKER.failed()
         return _rules_or_fail(rules, rules_error, "rules_fallback", "provider_unavailable")
@@ -152,7 +177,7 @@ def _from_model(request: Request, model: hf.Provider, rules, rules_error):
     if request.asked(request.output_type) not in (None, answer.spec["output_type"]):
         # the client's output type is kept: a model that changed it did not answer the request
         return _rules_or_fail(rules, rules_error, "rules_fallback", "model_output_type")
-    return answer.spec, _model_info(answer, started)
+    return answer.source, _model_info(answer, started)
 
 
 def _model_info(answer: hf.Answer, started: float) -> dict:

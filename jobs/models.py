@@ -56,6 +56,15 @@ class Mode(models.TextChoices):
     SKETCH = "sketch"
 
 
+class Origin(models.TextChoices):
+    """What a job was asked with; the worker derives its spec accordingly."""
+
+    PROMPT = "prompt"  # a description in words: rules, prompt cache or model
+    SPEC = "spec"  # a spec sent by the client, validated at submission
+    DIMENSIONS = "dimensions"  # a parent's spec with named sizes replaced: no model call
+    WORDS = "words"  # an edit in words applied to the parent's spec
+
+
 class IllegalTransition(Exception):
     def __init__(self, job_id, current: str, target: str):
         super().__init__(f"job {job_id}: {current} -> {target} is not allowed")
@@ -96,6 +105,23 @@ class Job(models.Model):
     # sha256 of the secret handed to the creator once: it proves ownership (cancel, feedback)
     # where an API key cannot, e.g. for the visitors the Space speaks for.
     owner_secret_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # Lineage: a version of a part points at the version it was made from (`parent`) and at
+    # the first one (`root`, NULL for a first version); `version` counts from 1 along it.
+    origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.PROMPT)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        db_index=False,
+    )
+    root = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    version = models.PositiveIntegerField(default=1)
+    # What an edit by dimensions changed ({name: value}); empty otherwise.
+    edit_json = models.JSONField(default=dict, blank=True)
     secret: str  # the raw secret, set on the creating answer's instance only; never stored
 
     class Meta:
@@ -133,6 +159,15 @@ class Job(models.Model):
                 name="job_completed_signature_idx",
                 condition=models.Q(status="completed"),
             ),
+            # The versions of a part are listed by their root.
+            models.Index(
+                fields=["root", "version"],
+                name="job_root_version_idx",
+                condition=models.Q(root__isnull=False),
+            ),
+            models.Index(
+                fields=["parent"], name="job_parent_idx", condition=models.Q(parent__isnull=False)
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -142,6 +177,12 @@ class Job(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=JobStatus.values), name="job_status_valid"
+            ),
+            # A first version has neither parent nor root; a later one has both.
+            models.CheckConstraint(
+                condition=models.Q(parent__isnull=True, root__isnull=True, version=1)
+                | models.Q(parent__isnull=False, root__isnull=False, version__gt=1),
+                name="job_lineage_consistent",
             ),
         ]
 

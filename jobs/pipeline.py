@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from artifacts.kinds import file_extension
+from artifacts.kinds import OWN_KINDS, file_extension
 from artifacts.models import Artifact
 from artifacts.storage import (
     StorageUnavailable,
@@ -22,13 +22,14 @@ from artifacts.storage import (
     put_object,
 )
 from audit.models import record
-from jobs import inference
+from jobs import inference, sources
 from jobs.models import Job, JobStatus
 from jobs.outage import DATABASE_DOWN
 from jobs.prompt import normalize_prompt, prompt_key
 from naturalcad.errors import CodedError
 from naturalcad.geometry import runner
 from naturalcad.spec.signature import canonical_signature
+from naturalcad.spec.validate import validate_spec
 
 logger = logging.getLogger(__name__)
 
@@ -39,11 +40,18 @@ def run_job(job_id: str, *, resumed: bool = False) -> None:
     job = _start(job_id, resumed)
     if job is None:
         return
+    log = sources.BuildLog(job)
     try:
-        spec, model_info = derive_spec(job.prompt, job.output_type, job.mode, job=job)
-        signature = _save_spec(job, spec, model_info)
-        if not reuse_completed(job.id, signature):
-            _complete(job.id, build_isolated(spec, str(job.id)))
+        with log.timed("spec"):
+            source, model_info = sources.spec_for(job)
+            spec = validate_spec(source)
+        log.path(model_info)
+        signature = _save_spec(job, source, spec, model_info)
+        if not reuse_completed(job.id, signature, sources.own_files(source, log)):
+            with log.timed("build"):
+                files = build_isolated(spec, str(job.id))
+            child_log = files.pop("log", b"")  # what the build left out, for the job's log
+            _complete(job.id, {**files, **sources.own_files(source, log, child_log)})
     except CodedError as failure:
         _fail(job.id, failure.code, str(failure))
     except DATABASE_DOWN:
@@ -54,9 +62,12 @@ def run_job(job_id: str, *, resumed: bool = False) -> None:
 
 
 def derive_spec(prompt: str, output_type: str, mode: str, job: Job | None = None):
-    """(validated spec, model_info) by rules, prompt cache or model; a CodedError if none."""
+    """(spec resolved for the engine, model_info) by rules, prompt cache or model; a
+    CodedError if none."""
     key = job.prompt_key if job else prompt_key(normalize_prompt(prompt), output_type, mode)
-    return inference.choose_spec(inference.Request(prompt, output_type, mode, key=key, job=job))
+    request = inference.Request(prompt, output_type, mode, key=key, job=job)
+    source, model_info = inference.choose_spec(request)
+    return validate_spec(source), model_info
 
 
 def build_isolated(spec: dict, job_id: str = "local build") -> dict[str, bytes]:
@@ -86,14 +97,16 @@ def _start(job_id: str, resumed: bool) -> Job | None:
     return job
 
 
-def _save_spec(job: Job, spec: dict, model_info: dict) -> str:
+def _save_spec(job: Job, source: dict, spec: dict, model_info: dict) -> str:
+    """Keep the spec as written (its named dimensions and what refers to them: the part's
+    source, which edits change) with the signature of what it resolves to."""
     signature = canonical_signature(spec)
-    spec["dedupe"] = {**spec.get("dedupe", {}), "canonical_signature": signature}
+    source["dedupe"] = {**source.get("dedupe", {}), "canonical_signature": signature}
     Job.objects.filter(id=job.id).update(
         # "auto" becomes what the reading chose; a client's own choice is what the spec has
         output_type=spec["output_type"],
         mode=spec["mode"],
-        spec_json=spec,
+        spec_json=source,
         canonical_signature=signature,
         model_info_json=model_info,
         updated_at=timezone.now(),
@@ -101,8 +114,9 @@ def _save_spec(job: Job, spec: dict, model_info: dict) -> str:
     return signature
 
 
-def reuse_completed(job_id, signature: str) -> bool:
-    """Complete from the files of a job that built the same part, if they are still kept."""
+def reuse_completed(job_id, signature: str, own: dict[str, bytes]) -> bool:
+    """Complete from the files of a job that built the same part, if they are still kept;
+    the files that say how this job was made (`own`: its spec, script, log) are its own."""
     source = (
         Job.objects.filter(status=JobStatus.COMPLETED, canonical_signature=signature)
         .exclude(id=job_id)
@@ -111,16 +125,22 @@ def reuse_completed(job_id, signature: str) -> bool:
     )
     if source is None:
         return False
+    for kind, data in own.items():  # outside the transaction: a slow store holds no lock
+        put_object(data, file_extension(kind))
     with transaction.atomic():
         job = Job.objects.select_for_update().get(id=job_id)
-        lock_keys(source.artifacts.values_list("storage_key", flat=True))
+        own_keys = [describe(data, file_extension(kind)).key for kind, data in own.items()]
+        lock_keys([*source.artifacts.values_list("storage_key", flat=True), *own_keys])
         keep_until = timezone.now() + timedelta(hours=settings.REUSE_MIN_REMAINING_HOURS)
-        shared = list(source.artifacts.all())  # read again now that purges must wait
+        # read again now that purges must wait
+        shared = list(source.artifacts.exclude(kind__in=OWN_KINDS))
         if job.status != JobStatus.RUNNING or not shared:
             return job.status != JobStatus.RUNNING
         if any(artifact.expires_at <= keep_until for artifact in shared):
             return False
-        Artifact.objects.attach(job, {artifact.kind: artifact.stored for artifact in shared})
+        stored = {artifact.kind: artifact.stored for artifact in shared}
+        stored.update({kind: put_object(data, file_extension(kind)) for kind, data in own.items()})
+        Artifact.objects.attach(job, stored)
         job.reused_from = source
         record("job.reused", job=job, source=str(source.id), signature=signature)
         job.transition(JobStatus.COMPLETED, reused_from=str(source.id))

@@ -7,9 +7,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 
 from audit.models import record
-from jobs import access
+from jobs import access, versions
 from jobs.access import Client, Refusal
-from jobs.models import Feedback, Job, JobStatus
+from jobs.models import Feedback, Job, JobStatus, Origin
 from jobs.prompt import normalize_prompt, prompt_key
 from jobs.tasks import build_job
 from naturalcad.errors import CodedError
@@ -37,10 +37,13 @@ def fingerprint(data: dict) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def submit_job(data: dict, *, client: Client, idempotency_key: str | None) -> tuple[Job, bool]:
+def submit_job(
+    data: dict, *, client: Client, idempotency_key: str | None, secret: str = ""
+) -> tuple[Job, bool]:
     """Create, validate and queue a job in one transaction; return (job, created).
 
-    A repeated Idempotency-Key with the same body returns the first job.
+    A repeated Idempotency-Key with the same body returns the first job. `secret` is the
+    X-Job-Secret that proves a `parent` is the client's.
     """
     request_fingerprint = fingerprint(data)
     if idempotency_key:
@@ -49,9 +52,11 @@ def submit_job(data: dict, *, client: Client, idempotency_key: str | None) -> tu
         existing = _replay(idempotency_key, request_fingerprint)
         if existing is not None:
             return existing, False
+    made_from = versions.lineage(data, client, secret)
     try:
         with access.within_cap(client):
-            return _create_and_queue(data, client, idempotency_key, request_fingerprint), True
+            job = _create_and_queue(data, client, idempotency_key, request_fingerprint, made_from)
+            return job, True
     except IntegrityError:
         if not idempotency_key:
             raise
@@ -69,17 +74,27 @@ def _replay(key: str, request_fingerprint: str) -> Job | None:
     return job
 
 
-def _create_and_queue(data, client: Client, idempotency_key, request_fingerprint) -> Job:
-    normalized = normalize_prompt(data["prompt"])
+def _create_and_queue(
+    data, client: Client, idempotency_key, request_fingerprint, made_from: versions.Lineage
+) -> Job:
+    prompt = data.get("prompt", "")
+    normalized = normalize_prompt(prompt)
     secret, secret_hash = access.new_job_secret()
+    output_type, mode = data["output_type"], data["mode"]
+    if made_from.spec is not None:  # the spec says what it is
+        output_type, mode = made_from.spec["output_type"], made_from.spec["mode"]
+    elif made_from.parent is not None:  # an edit in words keeps what it edits
+        output_type, mode = made_from.parent.output_type, made_from.parent.mode
+    # Only a description on its own is the prompt cache's: an edit depends on its parent.
+    key = prompt_key(normalized, output_type, mode) if made_from.origin == Origin.PROMPT else ""
     job = Job.create_walked(
         [JobStatus.SUBMITTED, JobStatus.VALIDATED, JobStatus.QUEUED],
         [("access.granted", client.audit)],
-        prompt=data["prompt"],
+        prompt=prompt,
         normalized_prompt=normalized,
-        prompt_key=prompt_key(normalized, data["output_type"], data["mode"]),
-        output_type=data["output_type"],
-        mode=data["mode"],
+        prompt_key=key,
+        output_type=output_type,
+        mode=mode,
         client_session_id=data.get("session_id", ""),
         client_meta_json=data.get("client") or {},
         ip_hash=client.ip_hash,
@@ -87,6 +102,7 @@ def _create_and_queue(data, client: Client, idempotency_key, request_fingerprint
         idempotency_key=idempotency_key or None,
         request_fingerprint=request_fingerprint,
         owner_secret_hash=secret_hash,
+        **made_from.fields(),
     )
     job.secret = secret  # for the creating answer only; never stored
     # The Django connector defers on this same connection: job row and queue entry

@@ -12,6 +12,7 @@ urlpatterns = [
     path("jobs/<uuid:job_id>", views.JobDetailView.as_view(), name="job-detail"),
     path("jobs/<uuid:job_id>/artifacts", views.JobArtifactsView.as_view(), name="job-artifacts"),
     path("jobs/<uuid:job_id>/cancel", views.JobCancelView.as_view(), name="job-cancel"),
+    path("jobs/<uuid:job_id>/versions", views.JobVersionsView.as_view(), name="job-versions"),
     path("jobs/<uuid:job_id>/feedback", views.JobFeedbackView.as_view(), name="job-feedback"),
     path("files/<str:token>", ArtifactDownloadView.as_view(), name="artifact-download"),
     path("health", views.HealthView.as_view(), name="health"),

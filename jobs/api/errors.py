@@ -33,6 +33,7 @@ STATUS: dict[str, int] = {
     "link_expired": 403,
     "not_found": 404,
     "already_finished": 409,
+    "parent_not_ready": 409,
     "idempotency_conflict": 409,
     "payload_too_large": 413,
     "rate_limited": 429,
@@ -73,8 +74,9 @@ def quota_headers(quota: Quota | None) -> dict[str, str]:
 
 
 def _coded(exc: CodedError) -> Response:
+    details = {**exc.details, "path": exc.path} if exc.path else exc.details
     response = Response(
-        error_body(exc.code, exc.message, exc.details), status=STATUS.get(exc.code, 400)
+        error_body(exc.code, exc.message, details), status=STATUS.get(exc.code, 400)
     )
     _retry_after(response, getattr(exc, "retry_after", None))
     return response

@@ -10,6 +10,8 @@ from typing import Any
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
+from jobs.api.serializers import MADE_FROM, REQUIRED
+
 _DETAIL = inline_serializer(
     "ErrorDetail",
     {
@@ -24,7 +26,7 @@ _MEANING = {
     400: "The request is not valid (see details), or not JSON.",
     401: "The API key is missing (when required), unknown or revoked.",
     403: "This client is blocked.",
-    404: "No such job, or not yours.",
+    404: "No such job, or not yours (for POST /jobs: the parent).",
     409: "Refused in this state (already finished; Idempotency-Key used with another body).",
     413: "The body is over the size limit.",
     415: "The body is not application/json.",
@@ -60,6 +62,14 @@ JOB_SECRET = OpenApiParameter(
     "(non-space) API key that created it.",
 )
 
+PARENT_SECRET = OpenApiParameter(
+    "X-Job-Secret",
+    str,
+    OpenApiParameter.HEADER,
+    description="With `parent`: the parent job's `secret`, proving it is yours (not needed "
+    "with the same non-space API key that created it). Anyone else's parent is 404.",
+)
+
 _INT = {"schema": {"type": "integer"}}
 _RATE_LIMIT = {
     "RateLimit-Limit": {**_INT, "description": "Requests allowed in the tightest window."},
@@ -90,8 +100,28 @@ HEADERS: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
 }
 
 
+def _made_from(request: dict[str, Any]) -> None:
+    """The create request is one of the sets of fields a job may be made from: one closed
+    branch per set (DRF has no way to say so), which tells them apart by what they require."""
+    properties = request["properties"]
+    common = {"session_id", "client"}
+    request["oneOf"] = [
+        {
+            "title": what,
+            "type": "object",
+            "additionalProperties": False,
+            "required": sorted(REQUIRED.get(what, fields)),
+            "properties": {name: properties[name] for name in sorted(fields | common)},
+        }
+        for what, fields in MADE_FROM.items()
+    ]
+
+
 def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict:
-    for schema in result.get("components", {}).get("schemas", {}).values():
+    schemas = result.get("components", {}).get("schemas", {})
+    if "JobCreateRequest" in schemas:
+        _made_from(schemas["JobCreateRequest"])
+    for schema in schemas.values():
         if schema.get("type") == "object" and "additionalProperties" not in schema:
             schema["additionalProperties"] = False
     for path, methods in result.get("paths", {}).items():

@@ -12,7 +12,7 @@ from rest_framework import serializers
 from artifacts.models import KIND_CHOICES, Artifact
 from artifacts.storage import download_url
 from jobs.api.parsers import strings
-from jobs.models import AUTO, OUTPUT_TYPE_CHOICES, Job, JobStatus, Mode, Rating
+from jobs.models import AUTO, OUTPUT_TYPE_CHOICES, Job, JobStatus, Mode, Origin, Rating
 
 
 class StringOnly(serializers.Field):
@@ -79,8 +79,88 @@ class StrictSerializer(serializers.Serializer):
         return attrs
 
 
+# What a new job is made from: the sets of fields a request may combine (besides session_id
+# and client). output_type and mode go with a description alone: a spec says its own, and an
+# edit keeps its parent's.
+MADE_FROM: dict[str, frozenset[str]] = {
+    "a description": frozenset({"prompt", "output_type", "mode"}),
+    "a spec": frozenset({"spec"}),
+    "a parent's spec with named sizes changed": frozenset({"parent", "dimensions"}),
+    "an edit in words of a parent's spec": frozenset({"parent", "prompt"}),
+    "a spec recorded as a parent's next version": frozenset({"parent", "spec"}),
+}
+# In each set, what must be sent; the rest is optional.
+REQUIRED = {"a description": frozenset({"prompt"})}
+_CHOSEN = ("prompt", "spec", "parent", "dimensions", "output_type", "mode")
+# Named sizes one edit may change: as many as a spec may name.
+MAX_DIMENSION_CHANGES = 64
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "A compositional spec (GET /spec/schema); data, never executed.",
+        "additionalProperties": True,
+    }
+)
+class SpecField(serializers.DictField):
+    """A JSON object, checked against the spec schema by the service (every guardrail)."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if any("\x00" in text for text in strings(value)):  # Postgres's jsonb refuses it
+            raise serializers.ValidationError("NUL characters are not allowed.")
+        return value
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "With parent: the named sizes to change, {name: number}, in the spec's "
+        "units; rebuilt with no model call.",
+        "minProperties": 1,
+        "maxProperties": MAX_DIMENSION_CHANGES,
+        "additionalProperties": {"type": "number"},
+    }
+)
+class DimensionsField(serializers.DictField):
+    default_error_messages = {
+        "empty": "Name at least one dimension.",
+        "too_many": f"At most {MAX_DIMENSION_CHANGES} dimensions.",
+        "not_a_number": "Each dimension's value must be a number.",
+    }
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not value:
+            self.fail("empty")
+        if len(value) > MAX_DIMENSION_CHANGES:
+            self.fail("too_many")
+        if not all(_is_number(v) for v in value.values()):
+            self.fail("not_a_number")
+        return value
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 class JobCreateSerializer(StrictSerializer):
-    prompt = PromptField(min_length=1, max_length=settings.PROMPT_MAX_CHARS)
+    prompt = PromptField(
+        min_length=1,
+        max_length=settings.PROMPT_MAX_CHARS,
+        required=False,
+        help_text="A description; with parent, an edit in words of the parent's spec. "
+        "Exactly one of prompt and spec, except with parent and dimensions.",
+    )
+    spec = SpecField(required=False)
+    # The metaclass moves declared fields off the class: this `parent` is the API's field, not
+    # DRF's Field.parent (what the type checker sees).
+    parent = serializers.UUIDField(  # type: ignore[assignment]
+        required=False,
+        help_text="A job of yours (X-Job-Secret, or its API key): this job is its next version.",
+    )
+    dimensions = DimensionsField(required=False)
     # Absent = "auto": the reading decides (a laser-cut plate is a 2d_vector) and says so in
     # the notes; a value sent is kept, never switched by the prompt.
     output_type = StringChoiceField(
@@ -97,6 +177,25 @@ class JobCreateSerializer(StrictSerializer):
     )
     session_id = SessionIdField(required=False)
     client = serializers.DictField(required=False)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        sent = {name for name in _CHOSEN if name in self.initial_data}
+        if not sent & {"prompt", "spec", "parent"}:
+            raise serializers.ValidationError({"prompt": ["This field is required."]})
+        if not any(
+            REQUIRED.get(what, fields) <= sent <= fields for what, fields in MADE_FROM.items()
+        ):
+            raise serializers.ValidationError(
+                {
+                    "non_field_errors": [
+                        "Send a prompt (with output_type and mode if you like) or a spec; or a "
+                        "parent with exactly one of dimensions, prompt (an edit in words) and "
+                        "spec."
+                    ]
+                }
+            )
+        return attrs
 
     def validate_client(self, value):
         if _depth(value) > CLIENT_MAX_DEPTH:
@@ -219,6 +318,10 @@ class JobSerializer(serializers.Serializer):
     error = serializers.SerializerMethodField()
     notes = serializers.SerializerMethodField()
     artifacts = serializers.SerializerMethodField()
+    parent = serializers.UUIDField(  # type: ignore[assignment]  # a field: see above
+        source="parent_id", allow_null=True, read_only=True
+    )
+    version = serializers.IntegerField(read_only=True)
 
     @extend_schema_field(JobErrorSerializer(allow_null=True))
     def get_error(self, job) -> dict | None:
@@ -257,3 +360,36 @@ class JobArtifactsSerializer(serializers.Serializer):
     @extend_schema_field(ArtifactSerializer(many=True))
     def get_artifacts(self, job) -> list:
         return completed_artifacts(job, self.context)
+
+
+class VersionSerializer(serializers.Serializer):
+    """One version of a part, as the list of versions shows it."""
+
+    id = serializers.UUIDField(read_only=True)
+    version = serializers.IntegerField(read_only=True)
+    parent = serializers.UUIDField(  # type: ignore[assignment]  # a field: see above
+        source="parent_id", allow_null=True, read_only=True
+    )
+    status = serializers.ChoiceField(JobStatus.choices, read_only=True)
+    origin = serializers.ChoiceField(
+        Origin.choices,
+        read_only=True,
+        help_text="prompt, spec, dimensions (named sizes changed) or words (an edit in words)",
+    )
+    prompt = serializers.CharField(read_only=True)
+    dimensions = serializers.DictField(
+        source="edit_json",
+        child=serializers.FloatField(),
+        read_only=True,
+        help_text="The sizes an edit by dimensions changed.",
+    )
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class JobVersionsSerializer(serializers.Serializer):
+    job_id = serializers.UUIDField(source="id")
+    versions = serializers.SerializerMethodField()
+
+    @extend_schema_field(VersionSerializer(many=True))
+    def get_versions(self, job) -> list:
+        return list(VersionSerializer(self.context["chain"], many=True).data)

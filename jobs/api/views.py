@@ -5,15 +5,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from artifacts.storage import storage_health
-from jobs import access, services
+from jobs import access, services, versions
 from jobs.api.errors import quota_headers
-from jobs.api.openapi import END_USER_IP, IDEMPOTENCY_KEY, JOB_SECRET, errors
+from jobs.api.openapi import END_USER_IP, IDEMPOTENCY_KEY, JOB_SECRET, PARENT_SECRET, errors
 from jobs.api.serializers import (
     FeedbackSerializer,
     JobArtifactsSerializer,
     JobCreatedSerializer,
     JobCreateSerializer,
     JobSerializer,
+    JobVersionsSerializer,
     job_with_live_artifacts,
 )
 from jobs.models import Job
@@ -51,11 +52,11 @@ class LimitedView(APIView):
 class JobListView(LimitedView):
     @extend_schema(
         request=JobCreateSerializer,
-        parameters=[IDEMPOTENCY_KEY, END_USER_IP],
+        parameters=[IDEMPOTENCY_KEY, END_USER_IP, PARENT_SECRET],
         responses={
             202: OpenApiResponse(JobCreatedSerializer, "Created and queued."),
             200: OpenApiResponse(JobSerializer, "The job first created with this key and body."),
-            **errors(400, 401, 403, 409, 413, 415, 429, 503),
+            **errors(400, 401, 403, 404, 409, 413, 415, 429, 503),
         },
     )
     def post(self, request):
@@ -67,7 +68,10 @@ class JobListView(LimitedView):
         session_id = payload.validated_data.get("session_id", "")
         client = access.admit(request, "jobs.create", session_id, creating=True)
         job, created = services.submit_job(
-            payload.validated_data, client=client, idempotency_key=key
+            payload.validated_data,
+            client=client,
+            idempotency_key=key,
+            secret=request.headers.get("X-Job-Secret", ""),
         )
         answer = JobCreatedSerializer if created else JobSerializer
         body = answer(job, context={"request": request}).data
@@ -87,6 +91,14 @@ class JobArtifactsView(APIView):
     def get(self, request, job_id):
         job = get_job(job_id, artifacts=True)
         return Response(JobArtifactsSerializer(job, context={"request": request}).data)
+
+
+class JobVersionsView(APIView):
+    @extend_schema(parameters=[JOB_SECRET], responses={200: JobVersionsSerializer, **errors(404)})
+    def get(self, request, job_id):
+        job = get_own_job(request, access.identify(request), job_id)
+        context = {"request": request, "chain": versions.chain(job)}
+        return Response(JobVersionsSerializer(job, context=context).data)
 
 
 class JobCancelView(LimitedView):

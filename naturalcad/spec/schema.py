@@ -8,6 +8,7 @@ from typing import Any
 
 import jsonschema
 
+from naturalcad.spec.expressions import EXPRESSION_PATTERN
 from naturalcad.spec.vocabulary import (
     FEATURES,
     MAX_PATTERN,
@@ -26,15 +27,17 @@ MAX_FEATURES = 64
 MAX_REASON = 300  # characters of a `cannot_build` reason: a sentence or two
 UNIT_TO_MM = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "in": 25.4}
 NAME = {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_-]{0,63}$"}
-# A number, or the name of a `dimensions` entry (`pattern` applies to strings only).
-_NUMBER_OR_DIMENSION = {"type": ["number", "string"], "pattern": NAME["pattern"]}
+# A number, or the name of a `dimensions` entry or arithmetic of names (`expressions.py`;
+# `pattern` applies to strings only).
+_NUMBER_OR_DIMENSION = {"type": ["number", "string"], "pattern": EXPRESSION_PATTERN}
+_COUNT_OR_DIMENSION = {"type": ["integer", "string"], "pattern": EXPRESSION_PATTERN}
 _TEXT = {"type": "string", "maxLength": 200}
 _TEXTS = {"type": "array", "items": _TEXT, "maxItems": 32}
 _UNIT_INTERVAL = {"type": "number", "minimum": 0, "maximum": 1}
 
 
 def _points(size: int, least: int) -> Schema:
-    point = {"type": "array", "items": {"type": "number"}, "minItems": size, "maxItems": size}
+    point = {"type": "array", "items": _NUMBER_OR_DIMENSION, "minItems": size, "maxItems": size}
     return {"type": "array", "items": point, "minItems": least, "maxItems": MAX_POINTS}
 
 
@@ -45,8 +48,8 @@ _KINDS: dict[str, Schema] = {
     "length": _NUMBER_OR_DIMENSION,
     "angle": {"type": "number", "minimum": -360, "maximum": 360},
     "turn": {"type": "number", "exclusiveMinimum": 0, "maximum": 360},
-    "count": {"type": "integer", "minimum": 1, "maximum": MAX_PATTERN},
-    "sides": {"type": "integer", "minimum": 3, "maximum": MAX_PATTERN},
+    "count": {**_COUNT_OR_DIMENSION, "minimum": 1, "maximum": MAX_PATTERN},
+    "sides": {**_COUNT_OR_DIMENSION, "minimum": 3, "maximum": MAX_PATTERN},
     "point3": _points(3, 1)["items"],
     "angles3": _points(3, 1)["items"],
     "points2": _points(2, 1),

@@ -10,10 +10,13 @@ from typing import Any
 from naturalcad.errors import CodedError
 from naturalcad.spec import schema
 from naturalcad.spec.explain import decisive_error
+from naturalcad.spec.expressions import ExpressionError, UnknownName, evaluate
 from naturalcad.spec.vocabulary import (
     FEATURES,
+    KINDS,
     LENGTH_KINDS,
     MAX_INSTANCES,
+    MAX_PATTERN,
     MAX_SIZE_MM,
     MIN_SIZE_MM,
     OUTPUT_NEEDS,
@@ -37,6 +40,8 @@ _NEEDS: dict[tuple[str, str | None], list[tuple[str, ...]]] = {
 # The least value of each kind of length, in mm: sizes are positive, a size0 may be 0 (a
 # pointed cone or loft), a signed length may be negative.
 _LEAST = {"size": MIN_SIZE_MM, "size0": 0.0, "length": -MAX_SIZE_MM}
+# Whole-number kinds, which may be named too (`hole_count`), with their least value.
+COUNT_KINDS = {"count": 1, "sides": 3}
 
 
 def validate_spec(spec: Any) -> Spec:
@@ -101,6 +106,8 @@ class _Resolver:
         self.instances[f["name"]] = copies
 
     def value(self, kind: str, value: Any, path: str) -> Any:
+        if kind in COUNT_KINDS:
+            return self.count(kind, value, path)
         if kind in LENGTH_KINDS:
             return self.length(value, path, least=_LEAST[kind])
         if kind in ("point2", "point3"):
@@ -132,12 +139,33 @@ class _Resolver:
             )
         return int(value)
 
+    def named(self, value: Any, path: str) -> float:
+        """A number, or the value of a dimension name or of arithmetic over names."""
+        if not isinstance(value, str):
+            return float(value)
+        try:
+            return evaluate(value, self.dimensions)
+        except ExpressionError as error:
+            code = "dangling_reference" if isinstance(error, UnknownName) else "spec_invalid"
+            raise CodedError(code, str(error), path) from None
+
+    def count(self, kind: str, value: Any, path: str) -> int:
+        """A count written as a number or a name stays a whole number in range."""
+        least = COUNT_KINDS[kind]
+        try:
+            number = self.named(value, path)
+        except CodedError as error:  # "six" is no dimension: say what a count is
+            raise CodedError(
+                "spec_invalid", f"{KINDS[kind]}, or a dimension name; {error.message}", path
+            ) from None
+        if number != int(number) or not least <= number <= MAX_PATTERN:
+            raise CodedError(
+                "spec_invalid", f"{number:g} is not a whole number {least} to {MAX_PATTERN}", path
+            )
+        return int(number)
+
     def length(self, value: Any, path: str, least: float) -> float:
-        if isinstance(value, str):
-            if value not in self.dimensions:
-                raise CodedError("dangling_reference", f"no dimension named '{value}'", path)
-            value = self.dimensions[value]
-        mm = float(value) * self.scale
+        mm = self.named(value, path) * self.scale
         if not least <= mm <= MAX_SIZE_MM:
             raise CodedError(
                 "size_out_of_range", f"{mm:g} mm is outside [{least:g}, {MAX_SIZE_MM:g}] mm", path

@@ -6,6 +6,7 @@ from urllib.parse import urlparse
 import httpx
 import pytest
 
+from artifacts.kinds import OWN_KINDS
 from artifacts.models import Artifact
 from audit.models import AuditEvent
 from jobs import pipeline
@@ -23,7 +24,15 @@ def test_every_artifact_downloads_from_s3_through_its_presigned_url(s3, live_ser
         job = api.get(job_url).json()
     assert job["status"] == "completed", job["error"]
     drawings = {"drawing_dxf", "drawing_svg", "drawing_pdf"}
-    assert {a["kind"] for a in job["artifacts"]} == {"stl", "step", "glb", "png", *drawings}
+    sources = {"spec", "py", "log"}
+    assert {a["kind"] for a in job["artifacts"]} == {
+        "stl",
+        "step",
+        "glb",
+        "png",
+        *drawings,
+        *sources,
+    }
     for artifact in job["artifacts"]:
         url = urlparse(artifact["url"])
         assert f"{url.scheme}://{url.netloc}" == s3.client.meta.endpoint_url
@@ -34,6 +43,7 @@ def test_every_artifact_downloads_from_s3_through_its_presigned_url(s3, live_ser
         assert response.headers["content-type"] == artifact["content_type"]
         kind = artifact["kind"]
         suffix = f"-drawing.{kind[8:]}" if kind in drawings else f".{kind}"
+        suffix = "-spec.json" if kind == "spec" else suffix
         name = f"naturalcad-{job['id'][:8]}{suffix}"
         assert response.headers["content-disposition"] == f'attachment; filename="{name}"'
     stl = next(a for a in job["artifacts"] if a["kind"] == "stl")
@@ -55,9 +65,12 @@ def test_a_repeated_part_completes_from_the_stored_files(s3, make_job, monkeypat
     second.refresh_from_db()
     assert second.status == JobStatus.COMPLETED
     assert second.reused_from_id == first.id
-    assert s3.object_keys() == stored  # no new objects
-    pairs = {(a.kind, a.storage_key) for a in second.artifacts.all()}
-    assert pairs == {(a.kind, a.storage_key) for a in first.artifacts.all()}
+    # no new objects but the files that say how this job was made: its spec, script, log
+    own = {a.storage_key for a in second.artifacts.filter(kind__in=OWN_KINDS)}
+    assert s3.object_keys() == stored | own
+    shared = {(a.kind, a.storage_key) for a in second.artifacts.exclude(kind__in=OWN_KINDS)}
+    assert shared == {(a.kind, a.storage_key) for a in first.artifacts.exclude(kind__in=OWN_KINDS)}
+    assert {a.kind for a in second.artifacts.filter(kind__in=OWN_KINDS)} == OWN_KINDS
     event = AuditEvent.objects.get(job=second, event_type="job.reused")
     assert event.details_json["source"] == str(first.id)
 

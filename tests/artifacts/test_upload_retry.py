@@ -32,8 +32,8 @@ def test_a_503_on_upload_is_retried_and_the_job_completes(proxy, s3, make_job):
     pipeline.run_job(str(job.id))
     job.refresh_from_db()
     assert job.status == JobStatus.COMPLETED, job.error_text
-    # each object (the part's four files and the drawing's three): 503, then OK
-    assert len(proxy.puts) == job.artifacts.count() == 7
+    # each object (the part's four files, the drawing's three, spec, script, log): 503, then OK
+    assert len(proxy.puts) == job.artifacts.count() == 10
     assert set(proxy.puts.values()) == {2}
     assert s3.object_keys() == {a.storage_key for a in Artifact.objects.filter(job=job)}
 

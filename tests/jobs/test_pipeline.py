@@ -16,6 +16,7 @@ from tests.conftest import stl_size
 
 pytestmark = pytest.mark.slow
 DRAWINGS = {"drawing_dxf", "drawing_svg", "drawing_pdf"}
+SOURCES = {"spec", "py", "log"}  # how the part was made: every job has them
 
 
 def statuses(job) -> list[str]:
@@ -32,7 +33,7 @@ def test_a_cube_job_completes_with_stored_files(make_job):
     assert statuses(job)[-2:] == ["running", "completed"]
     assert job.spec_json["geometry"]["features"][0]["feature_type"] == "box"
     artifacts = {a.kind: a for a in job.artifacts.all()}
-    assert set(artifacts) == {"stl", "step", "glb", "png", *DRAWINGS}
+    assert set(artifacts) == {"stl", "step", "glb", "png", *DRAWINGS, *SOURCES}
     stl = default_storage.open(artifacts["stl"].storage_key).read()
     assert hashlib.sha256(stl).hexdigest() == artifacts["stl"].sha256
     assert len(stl) == artifacts["stl"].size_bytes
@@ -47,9 +48,9 @@ def test_a_drawing_that_overruns_costs_only_the_drawing(make_job, settings):
     job.refresh_from_db()
     assert job.status == JobStatus.COMPLETED, job.error_text
     artifacts = {a.kind: a for a in job.artifacts.all()}
-    assert set(artifacts) == {"stl", "step", "glb", "png", "log"}
+    assert set(artifacts) == {"stl", "step", "glb", "png", *SOURCES}
     log = default_storage.open(artifacts["log"].storage_key).read().decode()
-    assert log.startswith("drawing left out: the drawing took longer than")
+    assert "  - drawing left out: the drawing took longer than" in log
     assert artifacts["log"].content_type.startswith("text/plain")
 
 
