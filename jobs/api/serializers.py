@@ -66,7 +66,11 @@ class PromptField(StringField):
             self.fail("not_a_string")
         if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in data):
             self.fail("control_character")
-        return super().to_internal_value(unicodedata.normalize("NFC", data))
+        normalized = unicodedata.normalize("NFC", data)
+        # As sent, too: the document's maxLength counts the padding that trimming removes.
+        if self.max_length is not None and len(normalized) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(normalized)
 
 
 class StrictSerializer(serializers.Serializer):

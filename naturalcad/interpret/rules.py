@@ -36,6 +36,7 @@ from naturalcad.interpret.modifiers import (
     read_shell,
     read_slots,
 )
+from naturalcad.interpret.naming import name_dimensions
 from naturalcad.interpret.reading import Feature, Reading
 from naturalcad.interpret.sizes import Sizes
 from naturalcad.spec.schema import SPEC_VERSION
@@ -232,13 +233,16 @@ def _spec(
 ) -> dict[str, Any]:
     if mode is None:
         mode = "sketch" if output_type in FLAT_OUTPUTS else "part"
-    return {
-        "spec_version": SPEC_VERSION,
-        "intent": body.intent,
-        "mode": mode,
-        "output_type": output_type,
-        "units": "mm",
-        "dimensions": {},
-        "geometry": {"primitive_strategy": ["rules"], "features": features},
-        "notes": reading.notes + body.notes,
-    }
+    # The sizes a person would edit are named, and the features refer to them.
+    return name_dimensions(
+        {
+            "spec_version": SPEC_VERSION,
+            "intent": body.intent,
+            "mode": mode,
+            "output_type": output_type,
+            "units": "mm",
+            "dimensions": {},
+            "geometry": {"primitive_strategy": ["rules"], "features": features},
+            "notes": reading.notes + body.notes,
+        }
+    )

@@ -166,7 +166,7 @@ def test_the_issues_readable_examples_build_the_part_asked_for(prompt, volume, s
     ],
 )
 def test_units_and_scientific_notation_are_read(prompt, side):
-    spec = interpret(prompt, "3d_solid")
+    spec = validate_spec(interpret(prompt, "3d_solid"))  # sizes are named: read them resolved
     assert spec["geometry"]["features"][0]["length"] == pytest.approx(side)
 
 
@@ -303,11 +303,13 @@ def test_a_body_takes_any_number_of_modifiers(prompt, volume):
 
 
 def test_holes_go_where_the_prompt_puts_them():
-    spec = interpret("a 200 x 100 x 5 plate with a 4 x 3 grid of 6 mm holes at 40 mm pitch")
+    spec = validate_spec(
+        interpret("a 200 x 100 x 5 plate with a 4 x 3 grid of 6 mm holes at 40 mm pitch")
+    )
     positions = spec["geometry"]["features"][1]["positions"]
     assert sorted(x for x, _ in positions)[::3] == [-60, -20, 20, 60]
     assert sorted({y for _, y in positions}) == [-40, 0, 40]
-    spec = interpret("plate 100 x 60 x 4 with four M5 holes 8 mm from the edges")
+    spec = validate_spec(interpret("plate 100 x 60 x 4 with four M5 holes 8 mm from the edges"))
     assert spec["geometry"]["features"][1]["positions"] == [
         [-42, -22],
         [42, -22],
