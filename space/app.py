@@ -139,9 +139,14 @@ def readable(value: Any, unit: str, spec: dict) -> str:
     if isinstance(value, list) and value and all(isinstance(n, int | float) for n in value):
         return f"({', '.join(f'{n:g}' for n in value)}) {unit}".strip()
     if isinstance(value, list) and all(isinstance(p, list) for p in value):
-        points = "; ".join("(" + ", ".join(f"{n:g}" for n in p) + ")" for p in value)
+        points = "; ".join("(" + ", ".join(_number(n) for n in p) + ")" for p in value)
         return f"{points} {unit}".strip()
     return str(value)
+
+
+def _number(value) -> str:
+    """A coordinate: a number, or a size written in terms of named dimensions."""
+    return f"{value:g}" if isinstance(value, int | float) else str(value)
 
 
 def dimension_rows(spec: dict | None) -> list[list]:

@@ -126,6 +126,8 @@ def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bo
             schema["additionalProperties"] = False
     for path, methods in result.get("paths", {}).items():
         for method, operation in methods.items():
+            if (path, method) == ("/jobs", "post"):  # no field alone is required: the body is
+                operation["requestBody"]["required"] = True
             for status, response in operation.get("responses", {}).items():
                 headers = dict(HEADERS.get((path, method), {}).get(status, {}))
                 if status in ("429", "503"):

@@ -109,7 +109,13 @@ def emit_script(spec: Spec) -> str:
         _MAIN,
     ]
     script = "\n\n".join(part.strip("\n") for part in parts) + "\n"
-    ast.parse(script)  # a script that does not parse is our bug: fail here, not at the user's
+    # A script that does not parse, or that needs this package, is our bug: fail here, where
+    # the job's log says so, not at the user's.
+    for node in ast.walk(ast.parse(script)):
+        modules = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+        modules += [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+        if any(module.split(".")[0] == "naturalcad" for module in modules):
+            raise EmitUnsupported(message="the engine's steps for these features need the service")
     return script
 
 

@@ -54,8 +54,8 @@ def test_a_prompt_becomes_a_downloaded_step_file_of_the_right_size(space, space_
     assert open(pdf["value"], "rb").read(5) == b"%PDF-"  # noqa: SIM115 - a test's quick look
     assert out["drawing_dxf"]["visible"] and out["drawing_svg"]["visible"]
     rows = {(row[0], row[2]): row[3] for row in out["dimensions"]["data"]}
-    assert rows[("holes", "diameter")] == "6 mm"
-    assert rows[("holes", "positions")] == "(-53, -28); (53, -28); (53, 28); (-53, 28) mm"
+    assert rows[("holes", "diameter")] == "hole_diameter = 6 mm"  # a named size
+    assert rows[("holes", "positions")].startswith("(-length / 2 + edge_offset, ")
     assert "- assumed holes 7 mm from the edges" in out["reading"]
     assert "**Not read:** nothing: every word was used" in out["reading"]
     assert out["link"]["value"] == f"{space.rstrip('/')}/?job={out['job_id']}"
