@@ -28,13 +28,14 @@ from naturalcad.spec.vocabulary import FEATURES, LENGTH_KINDS
 
 Spec = dict[str, Any]
 # The kinds of value the script's resolver turns into millimetres or whole numbers.
-_RESOLVED_KINDS = frozenset(
-    {*LENGTH_KINDS, *COUNT_KINDS, "point3", "points2", "polygon", "points3"}
-)
+_POINT_KINDS = ("point3", "points2", "polygon", "points3", "outline")
+_RESOLVED_KINDS = frozenset({*LENGTH_KINDS, *COUNT_KINDS, *_POINT_KINDS, "arcs"})
 # How the script resolves its sizes: the same rules as `spec/validate.py`, without the schema.
 _RESOLVER = '''
 def _value(kind, value):
-    if kind in ("point3", "points2", "polygon", "points3"):
+    if kind == "arcs":  # [index of the side's first corner, x, y]
+        return [[_value("count", a[0]), *_value("point3", a[1:])] for a in value]
+    if kind in ("point3", "points2", "polygon", "points3", "outline"):
         return [_value("length", v) if not isinstance(v, list) else _value(kind, v)
                 for v in value]
     number = evaluate(value, DIMENSIONS) if isinstance(value, str) else float(value)

@@ -236,8 +236,10 @@ def _scale_all(edit: Edit, factor: float) -> None:
             kind = attrs[key].kind if key in attrs else ""
             if kind in LENGTH_KINDS and isinstance(value, int | float):
                 feature[key] = value * factor
-            elif kind in ("point3", "points2", "polygon", "points3"):
+            elif kind in ("point3", "points2", "polygon", "points3", "outline"):
                 feature[key] = _scaled_points(value, factor)
+            elif kind == "arcs":  # [side index, x, y]: the index is no length
+                feature[key] = [[a[0], *_scaled_points(a[1:], factor)] for a in value]
     edit.changes.append(f"every size x {factor:g}")
 
 

@@ -51,7 +51,7 @@ _KINDS: dict[str, Schema] = {
     "count": {**_COUNT_OR_DIMENSION, "minimum": 1, "maximum": MAX_PATTERN},
     "sides": {**_COUNT_OR_DIMENSION, "minimum": 3, "maximum": MAX_PATTERN},
     "point3": _points(3, 1)["items"],
-    "angles3": _points(3, 1)["items"],
+    "angles3": {"type": "array", "items": {"type": "number"}, "minItems": 3, "maxItems": 3},
     "points2": _points(2, 1),
     "polygon": _points(2, 3),
     "outline": {**_points(2, 3), "items": {**_points(2, 3)["items"], "maxItems": 3}},

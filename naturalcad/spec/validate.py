@@ -118,7 +118,10 @@ class _Resolver:
             return [self._corner(p, f"{path}[{i}]") for i, p in enumerate(value)]
         if kind == "arcs":  # [side index, x, y]: the index is a count, not a length
             return [
-                [self._index(a[0], f"{path}[{i}][0]"), *self.value("point2", a[1:], f"{path}[{i}]")]
+                [
+                    self._index(self.named(a[0], f"{path}[{i}][0]"), f"{path}[{i}][0]"),
+                    *self.value("point2", a[1:], f"{path}[{i}]"),
+                ]
                 for i, a in enumerate(value)
             ]
         if kind == "ref" and value not in self.seen:
