@@ -99,7 +99,8 @@ def _detail(error: dict) -> str:
 # What a value of each attribute of the spec schema is shown in: "" for a count, "°" for an
 # angle, "mm" for lengths and points (the API's lengths are millimetres).
 def _unit(attribute: dict) -> str:
-    if attribute.get("type") == "integer":
+    types = attribute.get("type")
+    if types == "integer" or (isinstance(types, list) and "integer" in types):  # or a name
         return ""
     if "degree" in attribute.get("description", "") or attribute.get("maximum") == 360:
         return "°"

@@ -119,7 +119,10 @@ def test_a_prompt_the_interpreter_cannot_read_says_so_once(space, space_key):
 def test_counts_and_angles_are_not_lengths(space, space_key):
     out = generate(space, "an M8 hex nut")
     rows = {(row[0], row[2]): row[3] for row in out["dimensions"]["data"]}
-    assert (rows[("body", "sides")], rows[("body", "across_flats")]) == ("6", "13 mm")
+    assert (rows[("body", "sides")], rows[("body", "across_flats")]) == (
+        "6",
+        "across_flats = 13 mm",  # a named size
+    )
 
 
 def test_a_flat_part_is_shown_as_its_outline_and_offers_its_dxf(space, space_key):
