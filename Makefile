@@ -3,16 +3,29 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+PIP := $(PY) -m pip install --quiet --disable-pip-version-check
+# The locks: exact versions with hashes, for every platform. dev.txt is everything `make run`
+# and `make test` need; server.txt is the image's (API and worker: no gradio, no pgserver).
+LOCK := $(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command 'make lock' --quiet $(LOCK_FLAGS)
 
-.PHONY: install run test lint format bench clean admin manage
+.PHONY: install lock run test lint format bench clean admin manage
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# The locked set first, then the project itself without a resolver run: the same versions on
+# every machine and in CI, installed from pip's cache when it has them.
+$(STAMP): pyproject.toml requirements/dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PIP) --require-hashes -r requirements/dev.txt
+	$(PIP) --no-deps -e .
 	touch $(STAMP)
+
+# After changing a dependency in pyproject.toml; pins are kept unless LOCK_FLAGS=--upgrade.
+lock: $(STAMP)
+	$(LOCK) --extra dev -o requirements/dev.txt
+	$(LOCK) --extra server -c requirements/dev.txt -o requirements/server.txt
 
 run: $(STAMP)
 	$(PY) -m naturalcad.stack run

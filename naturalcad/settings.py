@@ -3,10 +3,10 @@
 import secrets
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from artifacts.kinds import CONTENT_TYPES
+from naturalcad.database_settings import database_settings
 from naturalcad.env import (
     env_bool,
     env_choice,
@@ -16,7 +16,7 @@ from naturalcad.env import (
     env_rates,
     env_str,
 )
-from naturalcad.storage_settings import build_storages
+from naturalcad.storage_settings import artifact_storage, build_storages, require_writable
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("NATURALCAD_DATA_DIR", str(BASE_DIR / ".data")))
@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "jobs.api.edge.HealthBeforeHostMiddleware",  # first: before any middleware reads the Host
     "jobs.api.edge.BodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -91,14 +92,14 @@ TEMPLATES = [
 
 # Without DATABASE_URL only database-free commands work (make_part); `make run` and
 # `make test` start an embedded Postgres and set it.
-_database_url = env_str("DATABASE_URL")
-DATABASES = (
-    {"default": dj_database_url.parse(_database_url, conn_max_age=60)} if _database_url else {}
+# The web (wsgi.py and asgi.py say so) may go through a transaction-mode pooler: DATABASE_URL,
+# e.g. Supabase's port 6543, where DATABASE_POOLER defaults to on. Every other process (the
+# worker: LISTEN/NOTIFY and long sessions; migrations; admin commands) needs a session of its
+# own: WORKER_DATABASE_URL, a direct or session-mode connection (Supabase's port 5432).
+WEB_PROCESS = env_choice("NATURALCAD_PROCESS", "other", ["web", "other"]) == "web"
+DATABASES = database_settings(
+    env_str("DATABASE_URL"), env_str("WORKER_DATABASE_URL"), web=WEB_PROCESS
 )
-if _database_url and env_bool("DATABASE_POOLER", False):
-    # A transaction-mode pooler (Supabase port 6543) breaks server-side prepared statements.
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LANGUAGE_CODE = "en-us"
@@ -197,7 +198,10 @@ ARTIFACT_RETENTION_DAYS_BY_KIND = {
 REUSE_MIN_REMAINING_HOURS = env_int("REUSE_MIN_REMAINING_HOURS", 1, minimum=0)
 RETENTION_CRON = env_str("RETENTION_CRON", "17 3 * * *")
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 90, minimum=1)
-STORAGES = build_storages(ARTIFACT_URL_TTL_SECONDS)
+ARTIFACT_STORAGE = artifact_storage(local_profile=LOCAL)
+STORAGES = build_storages(ARTIFACT_URL_TTL_SECONDS, ARTIFACT_STORAGE)
+if ARTIFACT_STORAGE == "local" and not LOCAL:
+    require_writable(MEDIA_ROOT)
 # A failing file store is retried with backoff this long before a built job fails with
 # storage_unavailable; /health re-probes the store at most this often.
 STORAGE_RETRY_WINDOW_SECONDS = env_int("STORAGE_RETRY_WINDOW_SECONDS", 600, minimum=0)

@@ -67,6 +67,8 @@ def test_production_settings_pass_check_deploy(tmp_path):
         "CSRF_TRUSTED_ORIGINS": "https://api.naturalcad.app",
         "DATABASE_URL": "postgresql://user:pass@db.internal:5432/naturalcad",
         "NATURALCAD_DATA_DIR": str(tmp_path),
+        "BUCKET_NAME": "naturalcad-artifacts",
+        "AWS_ENDPOINT_URL_S3": "https://fly.storage.tigris.dev",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import resolve, reverse
 from django.views import csrf, defaults
 from django.views.decorators.csrf import csrf_exempt
 
@@ -39,6 +40,28 @@ def json_error(code: str, message: str) -> JsonResponse:
 def too_large() -> JsonResponse:
     limit = settings.REQUEST_MAX_BYTES
     return json_error("payload_too_large", f"The request body is over {limit} bytes.")
+
+
+class HealthBeforeHostMiddleware:
+    """Answers `GET /health` before anything reads the Host header.
+
+    Platform health checks (Fly's) reach a machine by its private address, a Host that
+    ALLOWED_HOSTS rightly refuses: the check would stay critical and no traffic be routed.
+    /health reveals nothing a Host check protects, so it is served whatever the Host; every
+    other path still goes through the check. First in MIDDLEWARE for that reason."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.path = reverse("health")
+        self.view = resolve(self.path).func
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path != self.path or request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        response = self.view(request)
+        # The view's answer is rendered by Django's handler only on the normal path.
+        render = getattr(response, "render", None)
+        return render() if callable(render) else response
 
 
 class BodyLimitMiddleware:

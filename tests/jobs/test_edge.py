@@ -30,7 +30,19 @@ def test_an_unknown_path_is_a_json_404_and_the_admin_keeps_html(client, settings
 
 
 def test_a_bad_host_is_a_json_400(client):
-    assert_error(client.get("/health", HTTP_HOST="evil.example"), 400, "bad_request")
+    assert_error(client.get("/spec/schema", HTTP_HOST="evil.example"), 400, "bad_request")
+
+
+def test_health_answers_a_platform_check_by_private_address_and_nothing_else_does(client, settings):
+    """Fly's checks reach the machine by its private address, not by the app's name."""
+    settings.ALLOWED_HOSTS = ["naturalcad-api.fly.dev"]
+    private = {"HTTP_HOST": "172.19.7.130:8000"}
+    health = client.get("/health", **private)
+    assert (health.status_code, health.json()["database"]) == (200, "ok")
+    assert client.head("/health", **private).status_code == 200
+    assert_error(client.get("/spec/schema", **private), 400, "bad_request")
+    assert_error(client.post("/health", **private), 400, "bad_request")
+    assert client.get("/spec/schema", HTTP_HOST="naturalcad-api.fly.dev").status_code == 200
 
 
 def test_a_csrf_failure_is_json_on_api_paths_and_html_on_the_admin():

@@ -1,0 +1,45 @@
+"""Which Postgres connection this process uses, and how, chosen by the environment.
+
+A transaction-mode pooler (Supabase's port 6543, PgBouncer in transaction mode) hands each
+transaction to any server connection: session state does not survive, so server-side
+prepared statements and cursors break, and LISTEN/NOTIFY never arrives. The web's short
+requests are fine there; the worker and migrations are not.
+"""
+
+from urllib.parse import urlsplit
+
+import dj_database_url
+from dj_database_url import DBConfig
+from django.core.exceptions import ImproperlyConfigured
+
+from naturalcad.env import env_bool
+
+# Supabase's transaction pooler listens here; its session pooler and direct connections on 5432.
+TRANSACTION_POOLER_PORT = 6543
+# Seconds a web process keeps a direct connection between requests.
+CONN_MAX_AGE = 60
+
+
+def database_settings(web_url: str | None, worker_url: str | None, *, web: bool) -> dict:
+    """DATABASES: DATABASE_URL for the web; WORKER_DATABASE_URL, when set, for the rest."""
+    if not web and worker_url:
+        return {"default": dj_database_url.parse(worker_url, conn_max_age=CONN_MAX_AGE)}
+    if not web_url:
+        return {}
+    if not env_bool("DATABASE_POOLER", urlsplit(web_url).port == TRANSACTION_POOLER_PORT):
+        return {"default": dj_database_url.parse(web_url, conn_max_age=CONN_MAX_AGE)}
+    if not web:
+        raise ImproperlyConfigured(
+            "DATABASE_URL goes through a transaction pooler (DATABASE_POOLER): this process "
+            "needs a session of its own. Set WORKER_DATABASE_URL to a direct or session-mode "
+            "connection (Supabase: port 5432)."
+        )
+    return {"default": pooled(dj_database_url.parse(web_url, conn_max_age=0))}
+
+
+def pooled(database: DBConfig) -> DBConfig:
+    """Settings that survive a pooler switching server connections between transactions."""
+    database.setdefault("OPTIONS", {})["prepare_threshold"] = None  # no prepared statements
+    database["DISABLE_SERVER_SIDE_CURSORS"] = True
+    database["CONN_MAX_AGE"] = 0  # the pooler keeps the connections; we need not
+    return database
