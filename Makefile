@@ -9,7 +9,7 @@ PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 LOCK := $(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.11 \
 	--generate-hashes --custom-compile-command 'make lock' --quiet $(LOCK_FLAGS)
 
-.PHONY: install lock run test lint format bench clean admin manage
+.PHONY: install lock run test lint format bench clean admin manage space-bundle
 
 install: $(STAMP)
 
@@ -64,6 +64,11 @@ bench: $(STAMP)
 	$(PY) -m naturalcad.stack exec -- $(PY) bench/interpret.py
 	$(PY) -m naturalcad.stack exec -- $(PY) bench/worker.py
 	$(PY) bench/drawing.py
+
+# The Hugging Face Space repository, ready to push (DEPLOY.md); only the standard library.
+SPACE_BUNDLE ?= build/space
+space-bundle:
+	$(PYTHON) scripts/space_bundle.py $(SPACE_BUNDLE)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .import_linter_cache

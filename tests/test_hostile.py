@@ -120,7 +120,7 @@ CORPUS = {
     "not json": request(
         "POST", "/jobs", b"prompt=a+cube", "Content-Type: text/plain", "Content-Length: 13"
     ),
-    "bad host": request("GET", "/health", host="evil.example"),
+    "bad host": request("GET", "/spec/schema", host="evil.example"),  # /health answers any Host
     "unknown path": request("GET", "/.env"),
     "bad content-length": request("POST", "/jobs", b"{}", *JSON_HEADERS, "Content-Length: 1x"),
     "two content-lengths": request(
