@@ -38,7 +38,7 @@ def front_matter(readme: str) -> dict[str, str]:
     return {key.strip(): value.strip().strip("\"'") for key, value in pairs}
 
 
-def tested_gradio() -> str:
+def gradio_under_test() -> str:
     """The gradio version `make test` runs the Space with (the dev lock's pin)."""
     match = re.search(r"^gradio==(\S+)", LOCK.read_text(), re.MULTILINE)
     if not match:
@@ -53,10 +53,10 @@ def check(space: Path) -> dict[str, str]:
         raise BundleError(f"space/README.md front matter lacks {', '.join(missing)}")
     if card["sdk"] != "gradio" or not (space / card["app_file"]).is_file():
         raise BundleError(f"the Space must be a gradio app with {card['app_file']} in space/")
-    if card["sdk_version"] != tested_gradio():
+    if card["sdk_version"] != gradio_under_test():
         raise BundleError(
             f"sdk_version {card['sdk_version']} is not the gradio the tests run "
-            f"({tested_gradio()}, requirements/dev.txt): change one to match the other"
+            f"({gradio_under_test()}, requirements/dev.txt): change one to match the other"
         )
     python = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
     if not card["python_version"].startswith(python.removeprefix(">=")):

@@ -26,20 +26,14 @@ import pytest
 
 from naturalcad.stack import wait_until_up
 from tests.conftest import ROOT, S3_CREDENTIALS
+from tests.deploy.conftest import UV, run
 from tests.faults import free_port
 
 pytestmark = pytest.mark.slow
 PACKAGES = ("naturalcad", "jobs", "artifacts", "audit")
-UV = str(Path(sys.executable).with_name("uv"))
 # How Fly's health checks and proxy address a machine: its private address, and the app's name.
 PRIVATE_HOST = "172.19.7.130:8000"
 APP_HOST = "naturalcad-api.fly.dev"
-
-
-def run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300, **kwargs)
-    assert result.returncode == 0, f"{command}:\n{result.stdout}\n{result.stderr}"
-    return result
 
 
 def build_wheel(tmp: Path) -> Path:
