@@ -3,6 +3,7 @@ blocks and feedback. Every action asks before it acts, and acts through the doma
 functions (the status machine audits each change)."""
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -29,8 +30,15 @@ from naturalcad.errors import CodedError
 admin.site.index_template = "admin/naturalcad/index.html"
 
 
+# An innermost list of numbers as json.dumps(indent=2) writes it, one number a line.
+_NUMBERS = re.compile(r"\[\s+(-?[\d.eE+-]+(?:,\s+-?[\d.eE+-]+)*)\s+\]")
+
+
 def pretty_json(value: Any) -> SafeString:
-    return format_html("<pre>{}</pre>", json.dumps(value, indent=2, ensure_ascii=False))
+    """Indented, with a point or a size list on one line: [-53.0, -28.0]."""
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    text = _NUMBERS.sub(lambda m: "[" + ", ".join(n.strip() for n in m[1].split(",")) + "]", text)
+    return format_html("<pre>{}</pre>", text)
 
 
 def job_link(job_id: Any, text: str = "") -> SafeString:

@@ -79,10 +79,12 @@ def test_cancel_from_the_job_page_asks_then_cancels(admin_client, make_job):
 
 
 def test_the_job_page_pretty_prints_and_lists_its_trail_newest_first(admin_client, make_job):
-    job = make_job(JobStatus.COMPLETED, spec_json={"intent": "cube", "units": "mm"})
+    spec = {"intent": "cube", "units": "mm", "positions": [[-53.0, -28.0], [53.0, 28.0]]}
+    job = make_job(JobStatus.COMPLETED, spec_json=spec)
     Feedback.objects.create(job=job, client_key="s", rating=Rating.UP, comment="lovely cube")
     page = admin_client.get(f"/admin/jobs/job/{job.id}/change/").text
     assert "<pre>{\n" in page and "\n  &quot;intent&quot;: &quot;cube&quot;" in page  # indented
+    assert "\n    [-53.0, -28.0],\n    [53.0, 28.0]\n" in page  # a point on one line
     trail = page[page.index('id="audit_events-group"') :]
     assert trail.index("&quot;to&quot;: &quot;completed&quot;") < trail.index(
         "&quot;to&quot;: &quot;running&quot;"
