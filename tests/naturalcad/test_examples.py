@@ -161,6 +161,12 @@ FLAT = {
     "laser_plate": (100 * 50 - 4 * PI * 3**2, (100, 50), {"LINE": 4, "CIRCLE": 4}),
     "hexagon_profile": (6 * 20**2 * math.sqrt(3) / 4, (40, 40 * math.sqrt(3) / 2), {"LINE": 6}),
     "route_path": (0.0, (100, 30), {"LINE": 3}),
+    # a half disc of radius 10 on the +X side, one corner rounded R5 (arcs as bulges)
+    "profile_arcs": (
+        40 * 20 + PI * 10**2 / 2 - spandrel(5)[0],
+        (50, 20),
+        {"LINE": 3, "LWPOLYLINE": 2},
+    ),
 }
 
 

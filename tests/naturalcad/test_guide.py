@@ -114,6 +114,11 @@ EXPECTED = {
     "flange 100 mm": PI * 12 * (50**2 - 15**2 - 6 * 4.5**2),
     "60 x 40 x 30 block": 60 * 40 * 30 - PI * 6**2 * 60,
     "turned pin": PI * (5**2 * 40 + 10**2 * 8) - 2 * PI * (10 - 1 / 3) * 1**2 / 2,
+    # the rim's 1 x 1 triangle turned about the bore at its centroid; the cross hole misses it
+    "60 x 40 x 30 mm block": 60 * 40 * 30
+    - PI * 5**2 * 30
+    - 2 * PI * (5 + 1 / 3) * 0.5
+    - PI * 2**2 * 60,
     "laser-cut outline": 100 * 50 - 4 * PI * 3**2,  # an area
 }
 
