@@ -657,6 +657,11 @@ _SHAPE_AFTER = {
     "dia": rf"(?:of\s*)?(?:diameter|dia)\s*(?:of\s*)?{q('dd')}|{q('dd2')}\s*(?:diameter|dia)\b",
     "through": r"(?:going\s*)?(?:through|thru)\b",
     "along": r"(?:running\s*)?(?:along|across)\s*(?:the)?\s*(?P<dir>length|width)\b",
+    # "with R5 corners" (R5 reads as "radius 5"), "5 mm radius corners", "corner radius 5"
+    "rounded": rf"(?:with\s*)?(?:radius\s*{q('cr')}\s*(?:rounded\s*)?corners?"
+    rf"|{q('cr2')}\s*(?:radius\s*)?(?:rounded\s*)?corners?"
+    rf"|(?:rounded\s*)?corners?\s*(?:rounded\s*)?(?:to\s*)?(?:a\s*)?radius\s*(?:of\s*)?{q('cr3')}"
+    rf"|(?:a\s*)?corner radius\s*(?:of\s*)?{q('cr4')})\b",
     **PLACING,
 }
 
@@ -675,6 +680,7 @@ class Shaped:
     depth: float | None
     across: bool = False
     rank: int = 5
+    corner_radius: float | None = None
 
     @property
     def label(self) -> str:
@@ -706,6 +712,10 @@ class Shaped:
             feature[depth_key] = depth
         if self.across:
             feature["angle"] = 90.0
+        if self.corner_radius is not None:
+            if self.shape == "circle":
+                raise FeatureDoesNotFit(f"a round {self.kind} has no corners to round")
+            feature["corner_radius"] = self.corner_radius
         plural = "bosses" if self.kind == "boss" else f"{self.kind}s"
         face, feature["positions"] = face_and_positions(
             self.placement, body, reading, plural, extent
@@ -758,6 +768,9 @@ def _shaped(kind: str, phrase: Phrase, r: Reading, round_words: str) -> Shaped:
         depth=depth,
         across=bool(along and along.group("dir") == "width"),
     )
+    rounded = phrase.got("rounded")
+    if rounded is not None:
+        shaped.corner_radius = r.first_mm(rounded, "cr", "cr2", "cr3", "cr4")
     if kind == "slot" and shaped.length and shaped.width and shaped.width > shaped.length:
         shaped.length, shaped.width = shaped.width, shaped.length  # "a 10 x 30 slot"
     _complete(shaped, r)

@@ -231,6 +231,17 @@ SOLIDS += [
         60 * 40 * 30 - cyl(4, 60),
         (60, 40, 30),
     ),
+    (
+        "a 80 x 60 x 20 mm block with a 40 x 30 mm pocket 10 mm deep with R5 corners",
+        80 * 60 * 20 - (40 * 30 - 4 * spandrel(5)[0]) * 10,
+        (80, 60, 20),
+    ),
+    (
+        "a 60 x 40 x 30 mm block with a 20 x 10 mm pocket 5 mm deep with R2 corners in the front "
+        "side face",
+        60 * 40 * 30 - (20 * 10 - 4 * spandrel(2)[0]) * 5,
+        (60, 40, 30),
+    ),
     ("a torus 40 mm across", 2 * PI**2 * 16 * 4**2, (40, 40, 8)),
     ("an o-ring 40 mm across with a 6 mm section", 2 * PI**2 * 17 * 3**2, (40, 40, 6)),
     (
