@@ -143,6 +143,10 @@ def outline(f: Feature, key: str) -> Shape:
     points = f[key]
     corners = [(p[0], p[1]) for p in points]
     arcs: Arcs = {int(i): (x, y) for i, x, y in f.get("arcs", [])}
+    named = [int(a[0]) for a in f.get("arcs", [])]
+    if len(arcs) < len(named):
+        twice = next(i for i in named if named.count(i) > 1)
+        raise impossible(f, f"arcs name side {twice} twice: give each side one arc")
     if any(i >= len(corners) for i in arcs):
         raise impossible(
             f,
@@ -740,6 +744,12 @@ def _profile(ctx: Context, f: Feature) -> None:
         face = bd.RegularPolygon(f["diameter"] / 2, f["sides"])
     else:
         face = outline(f, "points")
+    if "arcs" in f and shape != "points":
+        raise impossible(
+            f,
+            f"{len(f['arcs'])} arcs given to a {shape}: arcs bend the sides of shape points; "
+            "remove them",
+        )
     if shape != "points":
         face = _offset(f, face)
     for x, y in f.get("holes", []):

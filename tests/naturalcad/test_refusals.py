@@ -134,7 +134,7 @@ SPEC_REFUSALS = [
 ]
 
 # Every engine refusal says what to change, in one of these words.
-WHAT_TO_CHANGE = r"\b(use|make|move|give|put|choose|select|keep|shrink|loosen|reorder)\b"
+WHAT_TO_CHANGE = r"\b(use|make|move|give|put|choose|select|keep|shrink|loosen|reorder|remove)\b"
 TRIANGLE = [[0, 0], [10, 0], [0, 10]]
 GEOMETRY_REFUSALS = [
     (spec(BOX, f("r", "fillet", radius=1, at_z=7)), "geometry_impossible", PATH1),
@@ -158,6 +158,19 @@ GEOMETRY_REFUSALS = [
     ),
     (
         spec(f("r", "revolve", profile=[[0, 0], [10, 0], [10, 10], [0, 10]], arcs=[[3, -5, 5]])),
+        "geometry_impossible",
+        PATH0,
+    ),
+    (
+        spec(f("p", "points_prism", points=TRIANGLE, arcs=[[0, 5, -1], [0, 5, -2]], height=2)),
+        "geometry_impossible",
+        PATH0,
+    ),
+    (
+        spec(
+            f("p", "profile", shape="rect", length=9, width=5, arcs=[[0, 0, -4]]),
+            output_type="2d_vector",
+        ),
         "geometry_impossible",
         PATH0,
     ),
