@@ -140,6 +140,39 @@ def read_box(r: Reading, s: Sizes, noun: re.Match[str]) -> Body:
     return _box_body(intent, _box_size(r, s, intent))
 
 
+_FLAT_TOP = re.compile(
+    rf"(?:with\s*)?(?:a\s*)?(?P<q>{QUANTITY})\s*(?:long\s*)?flat(?:\s*(?:on\s*)?top)?\b"
+    rf"|(?:with\s*)?(?:a\s*)?flat top\s*(?:of\s*)?(?P<q2>{QUANTITY})(?:\s*long)?"
+)
+
+
+def read_wedge(r: Reading, s: Sizes, noun: re.Match[str]) -> Body:
+    """A ramp: the length and height of its slope, its width; a flat top only when said."""
+    length, width, height = _box_size(r, s, "wedge")
+    flat = next(r.find(_FLAT_TOP), None)
+    top = 0.0
+    if flat is not None:
+        r.take(flat)
+        top = r.first_mm(flat, "q", "q2") or 0.0
+    else:
+        r.note("assumed a sharp top edge")
+    r.note("the wedge is tall at -X and slopes down towards +X")
+    body = _box_body("wedge", [length, width, height])
+    body.features = [
+        {
+            "name": "body",
+            "feature_type": "wedge",
+            "length": length,
+            "width": width,
+            "height": height,
+            "top_length": top,
+        }
+    ]
+    body.summary = f"a {length:g} x {width:g} x {height:g} mm wedge"
+    body.footprint, body.outline = "other", None
+    return body
+
+
 def read_tray(r: Reading, s: Sizes, noun: re.Match[str]) -> Body:
     body = _box_body("tray", _box_size(r, s, "tray"))
     body.summary = body.summary.replace("tray", _intent(noun))
@@ -838,6 +871,7 @@ BODY_READERS: tuple[BodyReader, ...] = (
         _nouns(r"(?:equilateral\s*)?triang(?:ular|le)\s*(?:prism|bar|block)?"), read_triangle
     ),
     BodyReader(_nouns(r"(?:square\s*)?pyramid"), read_pyramid),
+    BodyReader(_nouns(r"wedge|ramp"), read_wedge),
     BodyReader(_nouns(r"truncated cone|cone|frustum|conical frustum|taper"), read_cone),
     BodyReader(_nouns(r"sphere|ball"), read_sphere),
     BodyReader(_nouns(r"torus|toroid|o[- ]?ring|donut|doughnut"), read_torus),

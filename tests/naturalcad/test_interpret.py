@@ -243,6 +243,12 @@ SOLIDS += [
         (60, 40, 30),
     ),
     ("a torus 40 mm across", 2 * PI**2 * 16 * 4**2, (40, 40, 8)),
+    ("a wedge 40 x 20 x 10 mm", 40 * 10 / 2 * 20, (40, 20, 10)),
+    (
+        "a ramp 40 long, 20 wide and 10 high with a 10 mm flat top",
+        (40 + 10) / 2 * 10 * 20,
+        (40, 20, 10),
+    ),
     ("an o-ring 40 mm across with a 6 mm section", 2 * PI**2 * 17 * 3**2, (40, 40, 6)),
     (
         "a 50 x 50 x 20 block with a 10 mm hole, chamfer the hole edges 1 mm",
