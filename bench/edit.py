@@ -90,9 +90,15 @@ def wait_completed(job_id: str, timeout: float = 120) -> Job:
     return job
 
 
+STAGES: dict[str, list[float]] = {"pickup": [], "in the worker": []}
+
+
 def round_trip(job: Job) -> float:
     events = AuditEvent.objects.filter(job=job, event_type="job.status")
     times = {e.details_json["to"]: e.created_at.timestamp() for e in events}
+    if job.origin == "dimensions":
+        STAGES["pickup"].append(times["running"] - times["queued"])
+        STAGES["in the worker"].append(times["completed"] - times["running"])
     return times["completed"] - times["submitted"]
 
 
@@ -133,6 +139,8 @@ def main() -> None:
         f"edit by dimensions, POST -> completed, warm worker, p50 over {TRIALS}: "
         f"{edit_p50:.1f} ms  (target <= {TARGET_MS} ms)"
     )
+    stages = ", ".join(f"{k} {statistics.median(v) * 1000:.1f} ms" for k, v in STAGES.items())
+    print(f"of the edit: {stages}")
     print(f"the same plate posted as a fresh spec, p50: {fresh_p50:.1f} ms")
     print(f"edit / fresh spec: {edit_p50 / fresh_p50:.2f}")
 

@@ -47,11 +47,12 @@ def run_job(job_id: str, *, resumed: bool = False) -> None:
             spec = validate_spec(source)
         log.path(model_info)
         signature = _save_spec(job, source, spec, model_info)
-        if not reuse_completed(job.id, signature, sources.own_files(source, log)):
+        own = sources.own_files(source, log)
+        if not reuse_completed(job.id, signature, own):
             with log.timed("build"):
                 files = build_isolated(spec, str(job.id))
-            child_log = files.pop("log", b"")  # what the build left out, for the job's log
-            _complete(job.id, {**files, **sources.own_files(source, log, child_log)})
+            log.warn(files.pop("log", b""))  # what the build left out, for the job's log
+            _complete(job.id, {**files, **own, "log": log.text(source).encode()})
     except CodedError as failure:
         _fail(job.id, failure.code, str(failure))
     except DATABASE_DOWN:

@@ -42,6 +42,12 @@ class BuildLog:
         self.job = job
         self.route: list[str] = []
         self.timings: dict[str, float] = {}
+        self.warnings: list[str] = []
+
+    def warn(self, text: bytes | str) -> None:
+        """What a step left out without failing the job (a drawing, the script), line by line."""
+        lines = text.decode(errors="replace") if isinstance(text, bytes) else text
+        self.warnings += [line for line in lines.splitlines() if line.strip()]
 
     @contextmanager
     def timed(self, step: str) -> Iterator[None]:
@@ -56,7 +62,7 @@ class BuildLog:
         said = ", ".join(f"{k} {v}" for k, v in sorted(details.items()) if v not in (None, ""))
         self.route.append(f"{model_info['path']}" + (f" ({said})" if said else ""))
 
-    def text(self, spec: Spec, child_log: bytes = b"") -> str:
+    def text(self, spec: Spec) -> str:
         job = self.job
         lines = [f"NaturalCAD build log of job {job.id}", f"made from: {job.origin}"]
         if job.parent_id:
@@ -69,18 +75,17 @@ class BuildLog:
         lines += [f"path: {step}" for step in self.route]
         lines += ["assumptions and notes:", *(f"  - {note}" for note in spec.get("notes") or [])]
         lines += ["timings:", *(f"  {step}: {ms:.0f} ms" for step, ms in self.timings.items())]
-        warnings = child_log.decode(errors="replace").splitlines()
-        lines += ["warnings:", *(f"  - {line}" for line in warnings if line.strip())]
+        lines += ["warnings:", *(f"  - {line}" for line in self.warnings)]
         return "\n".join(lines) + "\n"
 
 
-def own_files(spec: Spec, log: BuildLog, child_log: bytes = b"") -> dict[str, bytes]:
+def own_files(spec: Spec, log: BuildLog) -> dict[str, bytes]:
     """The files that belong to this job alone, whatever geometry it shares: the spec, the
-    script emitted from it (generated here, never run here) and the log."""
+    script emitted from it (generated here, never run here) and the log as it stands."""
     files = {"spec": (json.dumps(spec, indent=2, ensure_ascii=False) + "\n").encode()}
     try:
         files["py"] = emit_script(spec).encode()
     except CodedError as refusal:  # the part is still built; its log says why no script
-        child_log += f"script left out: {refusal.code}: {refusal.message}\n".encode()
-    files["log"] = log.text(spec, child_log).encode()
+        log.warn(f"script left out: {refusal.code}: {refusal.message}")
+    files["log"] = log.text(spec).encode()
     return files

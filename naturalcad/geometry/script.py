@@ -98,26 +98,15 @@ def emit_script(spec: Spec) -> str:
         "FEATURES": features,
         "KINDS": kinds,
     }
+    data_lines = [f"{name} = {_literal(value)}" for name, value in data.items()]
+    # the data are literals read back (`_literal`); the code is our own, checked in `_code`
     parts = [
         _HEADER,
         "# --- the part: edit DIMENSIONS (in UNITS) and run again ---",
-        *(f"{name} = {_literal(value)}" for name, value in data.items()),
-        "# --- sizes: names and arithmetic of names, read without running anything ---",
-        _module_source(expressions),
-        _RESOLVER,
-        "# --- the engine: NaturalCAD's build steps for these feature types ---",
-        _engine(used),
-        _MAIN,
+        *data_lines,
+        _code(tuple(used)),
     ]
-    script = "\n\n".join(part.strip("\n") for part in parts) + "\n"
-    # A script that does not parse, or that needs this package, is our bug: fail here, where
-    # the job's log says so, not at the user's.
-    for node in ast.walk(ast.parse(script)):
-        modules = [a.name for a in node.names] if isinstance(node, ast.Import) else []
-        modules += [node.module or ""] if isinstance(node, ast.ImportFrom) else []
-        if any(module.split(".")[0] == "naturalcad" for module in modules):
-            raise EmitUnsupported(message="the engine's steps for these features need the service")
-    return script
+    return "\n\n".join(part.strip("\n") for part in parts) + "\n"
 
 
 _HEADER = '''"""A NaturalCAD part as a build123d script, generated from the part's spec.
@@ -153,6 +142,7 @@ def _plain(value: Any) -> Any:
     raise EmitUnsupported(message=f"a {type(value).__name__} cannot be written into a script")
 
 
+@cache
 def _module_source(module: ModuleType) -> str:
     """A module's source without its docstring (its imports stay: standard library only)."""
     tree = ast.parse(inspect.getsource(module))
@@ -178,11 +168,35 @@ def _engine_tree() -> ast.Module:
     return ast.parse(_engine_source())
 
 
+@cache
+def _code(used: tuple[str, ...]) -> str:
+    """The script's code for these feature types (our own, the same for every part that uses
+    them): made and checked once. A script that does not parse, or that needs this package,
+    is our bug: refused here, where the job's log says so, not at the user's."""
+    code = "\n\n".join(
+        part.strip("\n")
+        for part in (
+            "# --- sizes: names and arithmetic of names, read without running anything ---",
+            _module_source(expressions),
+            _RESOLVER,
+            "# --- the engine: NaturalCAD's build steps for these feature types ---",
+            _engine(list(used)),
+            _MAIN,
+        )
+    )
+    for node in ast.walk(ast.parse(code)):
+        modules = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+        modules += [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+        if any(module.split(".")[0] == "naturalcad" for module in modules):
+            raise EmitUnsupported(message="the engine's steps for these features need the service")
+    return code
+
+
 def _engine(used: list[str]) -> str:
     """build.py pruned to what building these feature types reaches, its imports of this
     package replaced by their code or their values."""
     source = _engine_source()
-    tree, lines = ast.parse(source), source.splitlines()
+    tree, lines = _engine_tree(), source.splitlines()
     defined = {name: node for node in tree.body for name in _names_defined(node)}
     wanted = {"build_part", *_step_names(tree, used)}
     kept: set[int] = set()
