@@ -165,8 +165,28 @@ class NaturalCadApi:
                 body[name] = value
         return self._request("POST", "/jobs", end_user_ip, json=body).json()
 
+    def edit_job(
+        self,
+        parent_id: str,
+        secret: str,
+        session_id: str,
+        end_user_ip: str = "",
+        *,
+        dimensions: dict[str, float] | None = None,
+        words: str = "",
+    ) -> dict:
+        """The next version of a part of this visitor's (`secret`): its named sizes changed,
+        or an edit in words."""
+        body: dict[str, Any] = {"parent": parent_id, "session_id": session_id}
+        body |= {"dimensions": dimensions} if dimensions else {"prompt": words}
+        return self._request("POST", "/jobs", end_user_ip, secret, json=body).json()
+
     def get_job(self, job_id: str) -> dict:
         return self._request("GET", f"/jobs/{job_id}").json()
+
+    def versions(self, job_id: str, secret: str) -> list[dict]:
+        """Every version of the part this job belongs to, first to last (its owner only)."""
+        return list(self._request("GET", f"/jobs/{job_id}/versions", "", secret).json()["versions"])
 
     def units(self) -> dict[tuple[str, str], str]:
         """Each spec attribute's unit, from the API's published schema (fetched once)."""
@@ -209,6 +229,7 @@ def local_path(job_id: str, kind: str) -> Path:
     # named as the API names downloads: naturalcad-<id>.stl, naturalcad-<id>-drawing.pdf
     drawing = kind.removeprefix("drawing_")
     suffix = f"-drawing.{drawing}" if drawing != kind else f".{kind}"
+    suffix = "-spec.json" if kind == "spec" else suffix
     folder = Path(tempfile.gettempdir()) / "naturalcad-space" / job_id
     return folder / f"naturalcad-{job_id[:8]}{suffix}"
 

@@ -206,6 +206,9 @@ class Shown(NamedTuple):
     link: Any  # a copyable link that opens this result again
     dimensions: Any
     reading: Any  # "What I read"
+    sizes: Any  # the part's named sizes, editable: "Update" makes the next version
+    spec: Any  # the spec, as JSON
+    script: Any  # the build123d script that rebuilds the part
 
 
 def cleared_outputs(status: Any, job: dict | None = None, url: str = "") -> Shown:
@@ -225,6 +228,9 @@ def cleared_outputs(status: Any, job: dict | None = None, url: str = "") -> Show
         link=result_link(job, url),
         dimensions=[],
         reading=reading_panel(job) if job else "",
+        sizes=[],
+        spec=hidden,
+        script=hidden,
     )
 
 
@@ -271,6 +277,9 @@ def job_outputs(job: dict, url: str = "") -> Shown:
         link=result_link(job, url),
         dimensions=dimension_rows(job.get("spec")),
         reading=reading_panel(job),
+        sizes=named_sizes(job.get("spec")),
+        spec=button("spec", True),
+        script=button("py", True),
     )
 
 
@@ -317,9 +326,18 @@ def generate(prompt, output_type, mode, session_id, request: gr.Request | None =
     model that arrives as the last update of a streaming event.
     """
     session_id = session_id or uuid.uuid4().hex
+    ip = end_user_ip(request)
+    yield from follow(
+        lambda: API.create_job(prompt or "", output_type, mode, session_id, ip), session_id
+    )
+
+
+def follow(submit, session_id: str):
+    """Submit a job (`submit()` answers it) and yield (status line, job id, session id) as it
+    goes, until it ends or this page gives up waiting."""
     started = time.monotonic()
     try:
-        job = API.create_job(prompt or "", output_type, mode, session_id, end_user_ip(request))
+        job = submit()
         SECRETS.keep(session_id, job)
         while job["status"] not in FINAL and time.monotonic() - started < GIVE_UP_SECONDS:
             yield progress_line(job["status"], time.monotonic() - started), job["id"], session_id
@@ -333,8 +351,104 @@ def generate(prompt, output_type, mode, session_id, request: gr.Request | None =
     except ApiProblem as problem:
         yield f"⚠️ {problem.message}", "", session_id
     except Exception:
-        logger.exception("unexpected error in generate")
+        logger.exception("unexpected error while following a job")
         yield "⚠️ Something went wrong in this page. Please try again.", "", session_id
+
+
+def named_sizes(spec: dict | None) -> list[list]:
+    """The part's named sizes as rows [name, value]: what a visitor edits."""
+    return [[name, value] for name, value in ((spec or {}).get("dimensions") or {}).items()]
+
+
+def changed_sizes(table: Any, spec: dict) -> dict[str, float]:
+    """The sizes the visitor changed in the table; ValueError naming a value that is no
+    number."""
+    known = spec.get("dimensions") or {}
+    rows = table.values.tolist() if hasattr(table, "values") else list(table or [])
+    changed = {}
+    for row in rows:
+        if len(row) < 2 or row[0] not in known:
+            continue
+        try:
+            value = float(row[1])
+        except (TypeError, ValueError):
+            raise ValueError(f"{row[0]}: '{row[1]}' is not a number") from None
+        if value != known[row[0]]:
+            changed[row[0]] = int(value) if value.is_integer() else value
+    return changed
+
+
+def update_sizes(table, job_id, session_id, request: gr.Request | None = None):
+    """ "Update": the next version of this part, with the sizes changed in the table."""
+
+    def change():
+        changes = changed_sizes(table, API.get_job(job_id).get("spec") or {})
+        return {"dimensions": changes} if changes else "Change a size in the table first."
+
+    yield from next_version(job_id, session_id, request, change)
+
+
+def edit_in_words(words, job_id, session_id, request: gr.Request | None = None):
+    """ "Edit": the next version of this part, changed as the words say."""
+
+    def change():
+        said = (words or "").strip()
+        return {"words": said} if said else "Say what to change, e.g. 'make the holes 8 mm'."
+
+    yield from next_version(job_id, session_id, request, change)
+
+
+def next_version(job_id, session_id, request, change):
+    """Follow the next version of this visitor's part; `change()` says what changes (the
+    edit_job arguments) or, as text, why nothing does."""
+    session_id = session_id or ""
+    secret = SECRETS.get(session_id, job_id or "")
+    if not job_id or not secret:
+        yield NOT_YOURS, "", session_id
+        return
+    try:
+        edit = change()
+    except (ApiProblem, ValueError) as problem:
+        yield f"⚠️ {getattr(problem, 'message', problem)}", "", session_id
+        return
+    if isinstance(edit, str):
+        yield edit, "", session_id
+        return
+    ip = end_user_ip(request)
+    yield from follow(lambda: API.edit_job(job_id, secret, session_id, ip, **edit), session_id)
+
+
+NOT_YOURS = "Only the visitor who made a part can edit it: generate one first."
+
+
+def show_version(edited_id, shown_id, history, request: gr.Request | None = None):
+    """The version an edit made, now the part on show; an edit that made none leaves the
+    page as it was (its status line says why)."""
+    if not edited_id:
+        keep = [gr.update()] * (len(Shown._fields) + 3)
+        return (*keep, shown_id)
+    return (*show_result(edited_id, history, request), edited_id)
+
+
+def versions_panel(job_id, session_id) -> str:
+    """The versions of the part on show, when it is this visitor's."""
+    secret = SECRETS.get(session_id or "", job_id or "")
+    if not job_id or not secret:
+        return ""
+    try:
+        versions = API.versions(job_id, secret)
+    except ApiProblem:
+        return ""
+    lines = ["### Versions of this part"]
+    for v in versions:
+        said = (
+            ", ".join(f"{k} = {n:g}" for k, n in v["dimensions"].items())
+            or v["prompt"]
+            or v["origin"]
+        )
+        shown = " ← shown" if v["id"] == job_id else ""
+        lines.append(f"- **v{v['version']}** ({v['status']}): {said}{shown}")
+    return "\n".join(lines)
 
 
 def show_result(job_id, history, request: gr.Request | None = None):
@@ -414,6 +528,7 @@ def build() -> gr.Blocks:
                     status = gr.Markdown("Ready.", elem_id="status")
                 # never shown: the result's link is what a visitor keeps
                 job_id = gr.Textbox(visible=False, elem_id="job-id")
+                edited = gr.Textbox(visible=False)  # the version an edit made, when it made one
                 gr.Examples([[text] for text in EXAMPLES], inputs=[prompt], label="Examples")
                 with gr.Accordion("Your parts in this browser", open=False, elem_id="history"):
                     gallery = gr.Gallery(
@@ -468,6 +583,28 @@ def build() -> gr.Blocks:
                 interactive=False,
                 elem_id="dimensions",
             )
+        with gr.Row(equal_height=False):
+            with gr.Column():
+                sizes = gr.Dataframe(
+                    headers=["size", "value"],
+                    label="Named sizes: change a value, then Update",
+                    interactive=True,
+                    type="array",
+                    elem_id="sizes",
+                )
+                update_button = gr.Button("Update", elem_id="update")
+            with gr.Column():
+                words = gr.Textbox(
+                    label="Edit in words",
+                    max_length=2000,
+                    placeholder="make the holes 8 mm, twice as long, add a 2 mm fillet ...",
+                    elem_id="words",
+                )
+                edit_button = gr.Button("Edit", elem_id="edit")
+                versions = gr.Markdown(elem_id="versions")
+                with gr.Row():
+                    spec_file = gr.DownloadButton("Spec (JSON)", visible=False, size="sm")
+                    script_file = gr.DownloadButton("build123d script", visible=False, size="sm")
         shown = Shown(
             status=status,
             model=model,
@@ -483,6 +620,9 @@ def build() -> gr.Blocks:
             link=link,
             dimensions=dimensions,
             reading=reading_md,
+            sizes=sizes,
+            spec=spec_file,
+            script=script_file,
         )
         outputs = list(shown)
         generate_button.click(
@@ -492,7 +632,20 @@ def build() -> gr.Blocks:
             api_name="generate",
         ).then(
             show_result, [job_id, history], [*outputs, history, past, gallery], api_name="result"
-        )
+        ).then(versions_panel, [job_id, session_id], versions, api_visibility="private")
+        # an edit is a job too: followed the same way, its result shown the same way
+        for trigger, submit, given, name in (
+            (update_button, update_sizes, sizes, "update"),
+            (edit_button, edit_in_words, words, "edit"),
+        ):
+            trigger.click(
+                submit, [given, job_id, session_id], [status, edited, session_id], api_name=name
+            ).then(
+                show_version,
+                [edited, job_id, history],
+                [*outputs, history, past, gallery, job_id],
+                api_visibility="private",
+            ).then(versions_panel, [job_id, session_id], versions, api_visibility="private")
         gallery.select(
             pick_from_gallery, history, [*outputs, job_id, prompt], api_visibility="private"
         )

@@ -4,8 +4,10 @@ One browser and one Space serve the whole module; each test is a fresh visitor.
 """
 
 import io
+import json
 import re
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -139,3 +141,43 @@ def test_history_and_the_link_restore_the_part_and_its_prompt(space, space_key, 
         drawn(other.locator("#preview canvas"))
     finally:
         other.close()
+
+
+def test_editing_a_named_size_makes_the_next_version_with_its_files(space, space_key, page):
+    """Change the plate's length in the table of named sizes, Update: the next version is
+    built and shown, with its own spec and script to download."""
+    page.goto(space)
+    generate(page, PLATE)
+    finished(page)
+    first = Job.objects.get(version=1, prompt=PLATE)
+    sizes = page.locator("#sizes")
+    expect(sizes).to_contain_text("edge_offset")
+    expect(page.locator("#versions")).to_contain_text("v1")  # the page's last step is done
+    length = sizes.get_by_role("gridcell").filter(has_text=re.compile(r"^\s*120\s*$"))
+    cell = sizes.get_by_test_id(str(length.get_attribute("data-testid")))  # where 120 was
+    cell.click()
+    expect(cell).to_have_attribute("aria-selected", "true")
+    cell.dblclick()  # a selected cell opens for editing
+    editor = cell.locator("input, textarea")
+    expect(editor).to_be_visible()
+    editor.fill("150")
+    editor.press("Enter")
+    expect(cell).to_contain_text("150")  # the table took the new value
+    page.locator("#update").click()
+    expect(page.locator("#versions")).to_contain_text("v2", timeout=DONE)
+    finished(page)
+    second = Job.objects.get(parent=first)
+    assert (second.version, second.edit_json) == (2, {"length": 150})
+    expect(page.locator("#link textarea, #link input")).to_have_value(
+        re.compile(f"job={second.id}$")
+    )
+    expect(page.locator("#versions")).to_contain_text("length = 150")
+    expect(sizes).to_contain_text("150")
+    drawn(page.locator("#preview canvas"))
+    with page.expect_download() as spec:
+        page.get_by_role("button", name="Spec (JSON)").click()
+    assert json.loads(Path(spec.value.path()).read_text())["dimensions"]["length"] == 150
+    with page.expect_download() as script:
+        page.get_by_role("button", name="build123d script").click()
+    assert "import build123d as bd" in Path(script.value.path()).read_text()
+    screenshot(page, "space-edit")

@@ -11,6 +11,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 SHOWN = [
     *("status", "model", "flat", "drawing", "step", "stl", "dxf", "svg"),
     *("drawing_pdf", "drawing_dxf", "drawing_svg", "link", "dimensions", "reading"),
+    *("sizes", "spec", "script"),
 ]
 
 
@@ -55,6 +56,9 @@ def test_a_prompt_becomes_a_downloaded_step_file_of_the_right_size(space, space_
     assert out["drawing_dxf"]["visible"] and out["drawing_svg"]["visible"]
     rows = {(row[0], row[2]): row[3] for row in out["dimensions"]["data"]}
     assert rows[("holes", "diameter")] == "hole_diameter = 6 mm"  # a named size
+    assert ["edge_offset", 7] in out["sizes"]["data"]  # the named sizes, to edit
+    assert out["spec"]["visible"] and out["spec"]["value"].endswith("-spec.json")
+    assert out["script"]["visible"] and out["script"]["value"].endswith(".py")
     assert rows[("holes", "positions")].startswith("(-length / 2 + edge_offset, ")
     assert "- assumed holes 7 mm from the edges" in out["reading"]
     assert "**Not read:** nothing: every word was used" in out["reading"]
