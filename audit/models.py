@@ -25,11 +25,3 @@ class AuditEvent(models.Model):
 def record(event_type: str, job=None, **details) -> AuditEvent:
     """Write one audit event; call it inside the transaction of the change it describes."""
     return AuditEvent.objects.create(event_type=event_type, job=job, details_json=details)
-
-
-def record_many(events: list[tuple[str, dict]], job=None) -> None:
-    """Write several events of one change in one insert, in order (ids and times ascend)."""
-    AuditEvent.objects.bulk_create(
-        AuditEvent(event_type=event_type, job=job, details_json=details)
-        for event_type, details in events
-    )

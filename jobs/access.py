@@ -21,8 +21,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from audit.models import record
@@ -246,17 +246,15 @@ def client_ip(request) -> str:
     return meta.get("REMOTE_ADDR", "")
 
 
-def check_blocked(client: Client) -> None:
+def active_blocks(client: Client) -> QuerySet[Block, Any]:
+    """The ids of the blocks in force against this client (its address, session or key)."""
     candidates = Q(kind=BlockKind.IP_HASH, value=client.ip_hash)
     if client.session_id:
         candidates |= Q(kind=BlockKind.SESSION, value=client.session_id)
     if client.api_key:
         candidates |= Q(kind=BlockKind.API_KEY, value=str(client.api_key.id))
     active = Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
-    block = Block.objects.filter(candidates & active).first()
-    if block is not None:
-        record("access.blocked", block=block.id, **client.audit)
-        raise Blocked()
+    return Block.objects.filter(candidates & active).order_by().values("id")
 
 
 def _limits(client: Client, group: str) -> list[Window]:
@@ -290,11 +288,15 @@ def _parse(rate: str) -> tuple[int, int]:
     return int(count), int(period[:-1] or 1) * _UNIT_SECONDS[period[-1]]
 
 
-def enforce_rate_limits(request, client: Client, group: str) -> Quota | None:
-    """Count this request against every limit; RateLimited past any. Returns the tightest."""
-    if not settings.RATELIMIT_ENABLE:
-        return None
-    hits = count_hits(_limits(client, group))
+def check_blocked_and_count(request, client: Client, group: str) -> Quota | None:
+    """Refuse a blocked client (Blocked), else count this request against every limit of
+    `group` (RateLimited past any), in one statement; a blocked request is not counted.
+    Returns the tightest limit."""
+    windows = _limits(client, group) if settings.RATELIMIT_ENABLE else []
+    block, hits = count_hits(windows, unless=active_blocks(client))
+    if block is not None:
+        record("access.blocked", block=block, **client.audit)
+        raise Blocked()
     if not hits:
         return None
     tightest = min(hits, key=lambda h: (h.window.limit - h.count, -h.seconds_left))
@@ -329,7 +331,7 @@ def queue_depth(cap: int) -> int:
     fresh = time.monotonic() - when < QUEUE_DEPTH_RECOUNT_SECONDS
     if counted_cap == cap and depth < cap / 2 and fresh:
         return depth
-    depth = Job.objects.filter(status=JobStatus.QUEUED).values("pk")[:cap].count()
+    depth = Job.objects.filter(status=JobStatus.QUEUED).order_by().values("pk")[:cap].count()
     _last_depth = (cap, depth, time.monotonic())
     return depth
 
@@ -348,30 +350,31 @@ def admit(request, group: str, session_id: str = "", *, creating: bool = False) 
     The request keeps the tightest limit as `rate_quota` (like django-ratelimit's `limited`):
     every later answer to it reports that limit, refusals included."""
     client = identify(request, session_id)
-    check_blocked(client)
-    request.rate_quota = enforce_rate_limits(request, client, group)
+    request.rate_quota = check_blocked_and_count(request, client, group)
     if creating:
         shed_load(client)
     return client
 
 
 @contextmanager
-def within_cap(client: Client) -> Iterator[None]:
+def within_cap(client: Client) -> Iterator[tuple[str, list[Any]]]:
     """The transaction that creates a job, committed only if the client is then within its cap
-    of unfinished jobs. The job is written first and the client's advisory lock taken last:
-    counted after the lock, every other creation of this client has committed (or waits), so
-    the cap is exact, and the lock is held for just the count and the commit."""
+    of unfinished jobs. The body writes the job, taking the client's advisory lock (the SQL
+    expression yielded) in the job row's own statement, after the row: a second request with
+    the same Idempotency-Key waits on that row, never on the lock while holding the row.
+    Counted in the next statement, after the lock, every other creation of this client has
+    committed (or waits), so the cap is exact, and the lock is held for just the count and
+    the commit."""
     policy = client.policy
     mine = Q(api_key=client.api_key) if policy.cap_per_key else Q(ip_hash=client.ip_hash)
     cap = policy.cap()
+    lock = ("pg_advisory_xact_lock(hashtextextended(%s, 1))", [str(mine)])
     try:
         with transaction.atomic():
-            yield
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 1))", [str(mine)])
+            yield lock
             # Served by the partial per-client indexes, and bounded: past the cap, the exact
             # number does not matter.
-            active = Job.objects.filter(mine, status__in=ACTIVE_STATUSES)
+            active = Job.objects.filter(mine, status__in=ACTIVE_STATUSES).order_by()
             unfinished = active.values("pk")[: cap + 1].count()
             if unfinished > cap:
                 raise _OverCap(unfinished - 1)  # rolls the new job back

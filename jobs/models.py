@@ -1,12 +1,14 @@
 import uuid
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
 
-from audit.models import record, record_many
+from audit.models import AuditEvent, record
 from naturalcad.errors import shorten
+from naturalcad.rows import insert_together
 from naturalcad.spec.vocabulary import OutputType
 
 
@@ -197,17 +199,28 @@ class Job(models.Model):
         return target in TRANSITIONS[self.status]
 
     @classmethod
-    def create_walked(cls, path: list[str], events: list[tuple[str, dict]], **fields) -> "Job":
+    def create_walked(
+        cls,
+        path: list[str],
+        events: list[tuple[str, dict]],
+        then: tuple[str, list[Any]] = ("NULL", []),
+        **fields,
+    ) -> "Job":
         """Create a job that has already taken the steps of `path` (from nothing to its last
-        status; each step checked like `transition`) and write `events` and a status event
-        per step in one insert: what a row per step would record, in two statements."""
+        status; each step checked like `transition`) with `events` and a status event per
+        step, in one statement: what a row per step would record, in one round trip. `then`,
+        an SQL expression, is evaluated in that statement once the job row is written."""
         steps = list(zip([None, *path], path, strict=False))
         for current, target in pairwise(path):
             if target not in TRANSITIONS[current]:
                 raise IllegalTransition(None, current, target)
-        job = cls.objects.create(status=path[-1], **fields)
+        job = cls(status=path[-1], **fields)
         statuses = [("job.status", {"from": current, "to": target}) for current, target in steps]
-        record_many([*events, *statuses], job=job)
+        rows = [
+            AuditEvent(event_type=event_type, job=job, details_json=details)
+            for event_type, details in [*events, *statuses]
+        ]
+        insert_together(job, rows, then)
         return job
 
     def transition(self, target: str, *, event: str = "job.status", **details) -> None:

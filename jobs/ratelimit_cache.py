@@ -8,19 +8,28 @@ it reads, then writes). Only what django-ratelimit calls is implemented.
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.db import connection
+from django.db.models import QuerySet
 
-# Every window of one request in one round trip. Rows are taken in key order, so that two
-# requests counting the same windows cannot deadlock; a window's key names its start, so a
-# new window is a new row (culled hourly once expired).
+# Every window of one request, and the request's standing (`unless`: e.g. an active block),
+# in one round trip; a hit is counted only when `unless` finds nothing. Rows are taken in key
+# order, so that two requests counting the same windows cannot deadlock; a window's key
+# names its start, so a new window is a new row (culled hourly once expired). The outer
+# join answers one row even when nothing was counted.
 _HITS = """
-INSERT INTO rate_limits (key, count, expires_at)
-SELECT key, 1, to_timestamp(ends) FROM unnest(%s::text[], %s::bigint[]) AS hit(key, ends)
-ORDER BY key
-ON CONFLICT (key) DO UPDATE SET count = rate_limits.count + 1
-RETURNING key, count
+WITH unless AS ({unless}),
+hit AS (
+    INSERT INTO rate_limits (key, count, expires_at)
+    SELECT key, 1, to_timestamp(ends) FROM unnest(%s::text[], %s::bigint[]) AS hit(key, ends)
+    WHERE NOT EXISTS (SELECT FROM unless)
+    ORDER BY key
+    ON CONFLICT (key) DO UPDATE SET count = rate_limits.count + 1
+    RETURNING key, count
+)
+SELECT (SELECT * FROM unless LIMIT 1), hit.key, hit.count FROM (SELECT) AS one LEFT JOIN hit ON true
 """
 
 _ADD = """
@@ -108,18 +117,25 @@ class Hits:
         return self.count > self.window.limit
 
 
-def count_hits(windows: list[Window]) -> list[Hits]:
-    """Count one hit in each window, in one statement; windows align to multiples of their
-    length since the epoch."""
-    if not windows:
-        return []
+def count_hits(windows: list[Window], unless: QuerySet[Any, Any]) -> tuple[Any, list[Hits]]:
+    """Count one hit in each window, in one statement, unless the one-column query `unless`
+    finds a row: then count nothing and return its first value. Windows align to multiples
+    of their length since the epoch."""
     now = time.time()
     ends = {w: int(now // w.seconds + 1) * w.seconds for w in windows}
     keys = {w: f"{w.name}:{w.limit}/{w.seconds}:{ends[w]}" for w in windows}
+    unless_sql, unless_params = unless.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(_HITS, [list(keys.values()), list(ends.values())])
-        counts = dict(cursor.fetchall())
-    return [Hits(w, counts[keys[w]], max(1, int(ends[w] - now))) for w in windows]
+        cursor.execute(
+            _HITS.format(unless=unless_sql),
+            [*unless_params, list(keys.values()), list(ends.values())],
+        )
+        rows = cursor.fetchall()
+    found = rows[0][0]
+    counts = {key: count for _, key, count in rows if key is not None}
+    if found is not None:
+        return found, []
+    return None, [Hits(w, counts[keys[w]], max(1, int(ends[w] - now))) for w in windows]
 
 
 def cull_expired() -> int:

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import uuid
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -54,8 +55,10 @@ def submit_job(
             return existing, False
     made_from = versions.lineage(data, client, secret)
     try:
-        with access.within_cap(client):
-            job = _create_and_queue(data, client, idempotency_key, request_fingerprint, made_from)
+        with access.within_cap(client) as lock:
+            job = _create_and_queue(
+                data, client, lock, idempotency_key, request_fingerprint, made_from
+            )
             return job, True
     except IntegrityError:
         if not idempotency_key:
@@ -75,7 +78,7 @@ def _replay(key: str, request_fingerprint: str) -> Job | None:
 
 
 def _create_and_queue(
-    data, client: Client, idempotency_key, request_fingerprint, made_from: versions.Lineage
+    data, client: Client, lock, idempotency_key, request_fingerprint, made_from: versions.Lineage
 ) -> Job:
     prompt = data.get("prompt", "")
     normalized = normalize_prompt(prompt)
@@ -87,9 +90,16 @@ def _create_and_queue(
         output_type, mode = made_from.parent.output_type, made_from.parent.mode
     # Only a description on its own is the prompt cache's: an edit depends on its parent.
     key = prompt_key(normalized, output_type, mode) if made_from.origin == Origin.PROMPT else ""
+    job_id = uuid.uuid4()
+    # The Django connector defers on this same connection: queue entry and job row commit
+    # together or not at all. Queued first, so that the job row, its events and the client's
+    # lock are one statement, the last but the cap's count.
+    build_job.defer(job_id=str(job_id))
     job = Job.create_walked(
         [JobStatus.SUBMITTED, JobStatus.VALIDATED, JobStatus.QUEUED],
         [("access.granted", client.audit)],
+        then=lock,
+        id=job_id,
         prompt=prompt,
         normalized_prompt=normalized,
         prompt_key=key,
@@ -105,9 +115,6 @@ def _create_and_queue(
         **made_from.fields(),
     )
     job.secret = secret  # for the creating answer only; never stored
-    # The Django connector defers on this same connection: job row and queue entry
-    # commit together or not at all.
-    build_job.defer(job_id=str(job.id))
     return job
 
 

@@ -1,5 +1,6 @@
 """What one request costs the database: statement counts pinned, and no write on a read."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -8,13 +9,15 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from artifacts.models import Artifact
+from audit.models import AuditEvent
 from jobs import access
 from jobs.access import hash_key, new_api_key
-from jobs.models import ApiKey, JobStatus, Tier
+from jobs.models import ApiKey, Block, BlockKind, Job, JobStatus, RateLimitCounter, Tier
 
 pytestmark = pytest.mark.django_db
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
+SAVEPOINTS = ("SAVEPOINT", "RELEASE SAVEPOINT")  # the test's transaction: a BEGIN and COMMIT live
 
 
 def post_job(api, **headers):
@@ -27,18 +30,22 @@ def statements(captured) -> list[str]:
     return [query["sql"].strip() for query in captured.captured_queries]
 
 
-def test_a_post_sends_at_most_ten_statements_with_one_insert_per_table(api):
+def test_a_post_sends_five_statements_and_writes_each_table_once(api):
     access._last_depth = (0, 0, float("-inf"))  # the queue depth is counted on this request
     with CaptureQueriesContext(connection) as captured:
         assert post_job(api).status_code == 202
-    sql = statements(captured)
-    assert len(sql) <= 10, "\n".join(sql)
-    inserts = [s.split()[2] for s in sql if s.startswith("INSERT")]
-    # The job, its four audit events in one insert, all rate-limit windows in one statement.
-    assert sorted(inserts) == sorted(['"jobs_job"', '"audit_auditevent"', "rate_limits"])
-    # The client's lock comes after every write but the queue entry's: held the least.
-    lock = next(i for i, s in enumerate(sql) if "pg_advisory_xact_lock" in s)
-    assert all(not s.startswith(WRITES) for s in sql[lock + 1 :])
+    sql = [s for s in statements(captured) if not s.startswith(SAVEPOINTS)]
+    assert len(sql) == 5, "\n".join(sql)
+    admission, depth, queue_entry, job, cap = sql
+    # The blocklist and every rate-limit window in one statement.
+    assert "jobs_block" in admission and "INSERT INTO rate_limits" in admission
+    assert "COUNT(*)" in depth and "procrastinate_defer_jobs" in queue_entry
+    # The job, its four audit events and the client's lock in one statement, the lock after
+    # the job row; then only the count is left before the commit: the lock is held the least.
+    assert re.search(r'INSERT INTO "jobs_job".*INSERT INTO "audit_auditevent"', job, re.S)
+    assert job.count("INSERT") == 2 and "pg_advisory_xact_lock" in job
+    assert cap.startswith("SELECT COUNT(*)") and "ip_hash" in cap
+    assert Job.objects.get().audit_events.count() == 4
 
 
 def test_a_space_visitor_costs_one_statement_more_the_key_lookup(api):
@@ -49,9 +56,21 @@ def test_a_space_visitor_costs_one_statement_more_the_key_lookup(api):
     with CaptureQueriesContext(connection) as captured:
         response = post_job(api, HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_X_END_USER_IP="10.0.0.2")
     assert response.status_code == 202
-    # Key, blocklist, counters (the Space's, the visitor's and the session's windows), then
-    # the creating transaction; the queue depth was counted within the last second.
-    assert len(statements(captured)) <= 10, "\n".join(statements(captured))
+    # Key, then blocklist and counters (the Space's, the visitor's and the session's windows),
+    # then the creating transaction; the queue depth was counted within the last second.
+    sql = [s for s in statements(captured) if not s.startswith(SAVEPOINTS)]
+    assert len(sql) == 5, "\n".join(sql)
+    assert "jobs_apikey" in sql[0]
+
+
+def test_a_blocked_client_costs_the_one_statement_and_its_audit_event_and_is_not_counted(api):
+    Block.objects.create(kind=BlockKind.SESSION, value="s1", reason="abuse")
+    with CaptureQueriesContext(connection) as captured:
+        assert post_job(api).status_code == 403
+    sql = statements(captured)
+    assert len(sql) == 2 and "audit_auditevent" in sql[1], sql
+    assert not RateLimitCounter.objects.exists()
+    assert AuditEvent.objects.get().event_type == "access.blocked"
 
 
 def test_the_queue_depth_is_not_counted_on_every_request_far_below_the_cap(api, settings):
