@@ -18,7 +18,8 @@ from django.db.models import QuerySet
 # in one round trip; a hit is counted only when `unless` finds nothing. Rows are taken in key
 # order, so that two requests counting the same windows cannot deadlock; a window's key
 # names its start, so a new window is a new row (culled hourly once expired). The outer
-# join answers one row even when nothing was counted.
+# join answers one row even when nothing was counted. `commit` is _ASYNC_COMMIT when the
+# statement is its own transaction.
 _HITS = """
 WITH unless AS ({unless}),
 hit AS (
@@ -29,8 +30,13 @@ hit AS (
     ON CONFLICT (key) DO UPDATE SET count = rate_limits.count + 1
     RETURNING key, count
 )
-SELECT (SELECT * FROM unless LIMIT 1), hit.key, hit.count FROM (SELECT) AS one LEFT JOIN hit ON true
+SELECT (SELECT * FROM unless LIMIT 1), hit.key, hit.count
+FROM ({commit}) AS one LEFT JOIN hit ON true
 """
+# Counting does not wait for the disk: the answer that relies on a count (a 202 and its job,
+# a 429 and its audit event) commits durably after it, which flushes the count's earlier
+# log record too. A database crash may lose only counts that nothing recorded relied on.
+_ASYNC_COMMIT = "SELECT set_config('synchronous_commit', 'off', true)"
 
 _ADD = """
 INSERT INTO rate_limits (key, count, expires_at)
@@ -125,9 +131,10 @@ def count_hits(windows: list[Window], unless: QuerySet[Any, Any]) -> tuple[Any, 
     ends = {w: int(now // w.seconds + 1) * w.seconds for w in windows}
     keys = {w: f"{w.name}:{w.limit}/{w.seconds}:{ends[w]}" for w in windows}
     unless_sql, unless_params = unless.query.sql_with_params()
+    commit = "SELECT" if connection.in_atomic_block else _ASYNC_COMMIT
     with connection.cursor() as cursor:
         cursor.execute(
-            _HITS.format(unless=unless_sql),
+            _HITS.format(unless=unless_sql, commit=commit),
             [*unless_params, list(keys.values()), list(ends.values())],
         )
         rows = cursor.fetchall()

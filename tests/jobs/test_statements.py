@@ -112,3 +112,26 @@ def test_reading_a_completed_job_with_its_files_is_one_statement_and_writes_noth
     assert [a["kind"] for a in response.json()["artifacts"]] == ["png", "stl"]  # not the expired
     sql = statements(captured)
     assert len(sql) == 1 and not sql[0].startswith(WRITES), sql
+
+
+
+@pytest.mark.django_db(transaction=True)
+def test_counting_commits_without_waiting_for_the_disk_and_the_job_still_waits(api):
+    seen = []
+
+    def durability(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        raw = context["connection"].connection  # psycopg's own: not through this wrapper
+        setting = raw.execute("SELECT current_setting('synchronous_commit')").fetchone()[0]
+        seen.append((sql, context["connection"].in_atomic_block, setting))
+        return result
+
+    with connection.execute_wrapper(durability):
+        assert post_job(api).status_code == 202
+    (counting, alone, after), *creating = seen
+    # The counting statement is its own transaction and commits asynchronously, without
+    # leaking that into the connection; the job's transaction commits durably.
+    assert "set_config('synchronous_commit', 'off', true)" in counting and not alone
+    assert after == "on"
+    assert [atomic for _, atomic, _ in creating].count(True) == 3  # queue entry, job, count
+    assert all(setting == "on" for *_, setting in creating)
