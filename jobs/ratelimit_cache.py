@@ -12,7 +12,6 @@ from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.db import connection
-from django.db.models import QuerySet
 
 # Every window of one request, and the request's standing (`unless`: e.g. an active block),
 # in one round trip; a hit is counted only when `unless` finds nothing. Rows are taken in key
@@ -123,14 +122,14 @@ class Hits:
         return self.count > self.window.limit
 
 
-def count_hits(windows: list[Window], unless: QuerySet[Any, Any]) -> tuple[Any, list[Hits]]:
+def count_hits(windows: list[Window], unless: tuple[str, list[Any]]) -> tuple[Any, list[Hits]]:
     """Count one hit in each window, in one statement, unless the one-column query `unless`
-    finds a row: then count nothing and return its first value. Windows align to multiples
-    of their length since the epoch."""
+    (SQL, parameters) finds a row: then count nothing and return its first value. Windows
+    align to multiples of their length since the epoch."""
     now = time.time()
     ends = {w: int(now // w.seconds + 1) * w.seconds for w in windows}
     keys = {w: f"{w.name}:{w.limit}/{w.seconds}:{ends[w]}" for w in windows}
-    unless_sql, unless_params = unless.query.sql_with_params()
+    unless_sql, unless_params = unless
     commit = "SELECT" if connection.in_atomic_block else _ASYNC_COMMIT
     with connection.cursor() as cursor:
         cursor.execute(
