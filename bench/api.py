@@ -133,8 +133,10 @@ def start(command: list[str], health: str) -> subprocess.Popen:
 def reset(big: bool) -> None:
     """Empty tables, or FINISHED completed and QUEUED queued jobs (with their queue rows)."""
     with connection.cursor() as cursor:
+        # In the order a POST takes them (the queue entry first), so that truncating while
+        # the last request of a run still commits waits for it instead of deadlocking.
         cursor.execute(
-            "TRUNCATE jobs_job, audit_auditevent, artifacts_artifact, procrastinate_jobs,"
+            "TRUNCATE procrastinate_jobs, jobs_job, audit_auditevent, artifacts_artifact,"
             " rate_limits, bench_bare_row CASCADE"
         )
     if big:
@@ -180,7 +182,8 @@ def completed_job() -> Job:
 
 
 def statements(space_key: str) -> tuple[int, int]:
-    """Statements one POST /jobs (forwarded client) and one GET /jobs/{id} send."""
+    """Round trips of one POST /jobs (a forwarded client; the queue depth counted too) and one
+    GET /jobs/{id}."""
     client = TestClient()
     headers = {"Authorization": f"Bearer {space_key}", "X-End-User-IP": "10.9.9.9"}
     with CaptureQueriesContext(connection) as posting:
@@ -252,8 +255,8 @@ def main() -> None:
     print(
         f"wrk -t2 -c{CONNECTIONS} -d{SECONDS}s; gunicorn 2 processes x 4 threads for both;"
         f" {os.cpu_count()} cores; load average at start: {load:.1f}"
-    )
-    print(f"statements per request: POST /jobs {posts}, GET /jobs/{{id}} {gets}")
+    print(f"round trips per request (BEGIN, COMMIT too): POST /jobs {posts}, GET /jobs/x {gets}")
+    print(f"round trips per request (BEGIN and COMMIT too): POST /jobs {posts}, GET /jobs/{{id}} {gets}")
     for (state, shape), (mine, base) in results.items():
         print(f"POST, {shape}, {state}:")
         print(f"  bare insert {base}")

@@ -174,6 +174,8 @@ LOGGING = {
     "loggers": {
         "procrastinate.blueprints": {"level": "WARNING"},
         "procrastinate.periodic": {"level": "WARNING"},
+        # "Deferred 1 job" on every POST /jobs: the access log and the audit trail say it.
+        "procrastinate.jobs": {"level": "WARNING"},
         "build123d": {"level": "WARNING"},
     },
 }
