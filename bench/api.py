@@ -255,8 +255,8 @@ def main() -> None:
     print(
         f"wrk -t2 -c{CONNECTIONS} -d{SECONDS}s; gunicorn 2 processes x 4 threads for both;"
         f" {os.cpu_count()} cores; load average at start: {load:.1f}"
+    )
     print(f"round trips per request (BEGIN, COMMIT too): POST /jobs {posts}, GET /jobs/x {gets}")
-    print(f"round trips per request (BEGIN and COMMIT too): POST /jobs {posts}, GET /jobs/{{id}} {gets}")
     for (state, shape), (mine, base) in results.items():
         print(f"POST, {shape}, {state}:")
         print(f"  bare insert {base}")
