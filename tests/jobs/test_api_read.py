@@ -1,7 +1,19 @@
 import uuid
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.test import APIRequestFactory
 
+from artifacts.models import Artifact
+from jobs.api.serializers import (
+    ArtifactSerializer,
+    JobArtifactsSerializer,
+    JobCreatedSerializer,
+    JobSerializer,
+    job_with_live_artifacts,
+)
 from jobs.models import JobStatus
 from tests.conftest import OWNER
 
@@ -99,3 +111,40 @@ def test_spec_schema_is_served(api):
     assert body["properties"]["spec_version"]["enum"] == ["1.1", "1.2"]
     branches = body["properties"]["geometry"]["properties"]["features"]["items"]["oneOf"]
     assert {b["properties"]["feature_type"]["const"] for b in branches} >= {"box", "hole"}
+
+
+@pytest.mark.parametrize(
+    ("status", "fields"),
+    [
+        (JobStatus.QUEUED, {}),
+        (JobStatus.FAILED, {"error_code": "spec_invalid", "error_text": "A hole is too big."}),
+        (JobStatus.COMPLETED, {"spec_json": {"notes": ["read: plate"], "output_type": "3d_solid"}}),
+    ],
+)
+def test_the_read_answers_are_what_drf_would_build_from_the_declared_fields(
+    make_job, status, fields
+):
+    job = make_job(status, **fields)
+    for kind in ("stl", "png"):
+        Artifact.objects.create(
+            job=job,
+            kind=kind,
+            storage_key=f"k/{kind}",
+            size_bytes=3,
+            sha256="0" * 64,
+            content_type="x/y",
+            expires_at=timezone.now() + timedelta(days=1),
+        )
+    job = job_with_live_artifacts(job.id)
+    job.secret = "shown once"
+    context = {"request": APIRequestFactory().get("/"), "links": {}}  # the same signed links
+    for serializer in (JobSerializer, JobCreatedSerializer, JobArtifactsSerializer):
+        ours = serializer(job, context=context).data
+        drf = serializers.Serializer.to_representation(serializer(job, context=context), job)
+        assert ours == drf and list(ours) == list(drf)
+        if status == JobStatus.COMPLETED:
+            assert [a["kind"] for a in ours["artifacts"]] == ["png", "stl"]
+            child = ArtifactSerializer(context=context)
+            for artifact in job.artifacts.all():
+                mine = child.to_representation(artifact)
+                assert mine == serializers.Serializer.to_representation(child, artifact)
