@@ -1,12 +1,9 @@
 import uuid
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.test import APIRequestFactory
 
-from artifacts.models import Artifact
 from jobs.api.serializers import (
     ArtifactSerializer,
     JobArtifactsSerializer,
@@ -122,19 +119,11 @@ def test_spec_schema_is_served(api):
     ],
 )
 def test_the_read_answers_are_what_drf_would_build_from_the_declared_fields(
-    make_job, status, fields
+    make_job, add_file, status, fields
 ):
     job = make_job(status, **fields)
-    for kind in ("stl", "png"):
-        Artifact.objects.create(
-            job=job,
-            kind=kind,
-            storage_key=f"k/{kind}",
-            size_bytes=3,
-            sha256="0" * 64,
-            content_type="x/y",
-            expires_at=timezone.now() + timedelta(days=1),
-        )
+    add_file(job, "stl")
+    add_file(job, "png")
     job = job_with_live_artifacts(job.id)
     job.secret = "shown once"
     context = {"request": APIRequestFactory().get("/"), "links": {}}  # the same signed links

@@ -6,9 +6,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
-from artifacts.models import Artifact
 from audit.models import AuditEvent
 from jobs import access
 from jobs.access import hash_key, new_api_key
@@ -84,28 +82,12 @@ def test_the_queue_depth_is_not_counted_on_every_request_far_below_the_cap(api, 
 
 @pytest.mark.parametrize("path", ["/jobs/{id}", "/jobs/{id}/artifacts"])
 def test_reading_a_completed_job_with_its_files_is_one_statement_and_writes_nothing(
-    api, make_job, path
+    api, make_job, add_file, path
 ):
     job = make_job(JobStatus.COMPLETED)
-    for kind in ("stl", "png"):
-        Artifact.objects.create(
-            job=job,
-            kind=kind,
-            storage_key=f"k/{kind}",
-            size_bytes=3,
-            sha256="0" * 64,
-            content_type="x/y",
-            expires_at=timezone.now() + timedelta(days=1),
-        )
-    Artifact.objects.create(
-        job=job,
-        kind="glb",
-        storage_key="k/glb",
-        size_bytes=3,
-        sha256="0" * 64,
-        content_type="x/y",
-        expires_at=timezone.now() - timedelta(seconds=1),
-    )
+    add_file(job, "stl")
+    add_file(job, "png")
+    add_file(job, "glb", ttl=-timedelta(seconds=1))
     with CaptureQueriesContext(connection) as captured:
         response = api.get(path.format(id=job.id))
     assert response.status_code == 200
