@@ -177,6 +177,8 @@ LOGGING = {
         # "Deferred 1 job" on every POST /jobs: the access log and the audit trail say it.
         "procrastinate.jobs": {"level": "WARNING"},
         "build123d": {"level": "WARNING"},
+        # Twenty "creating ACAD_... dictionary" lines for every drawing the worker writes.
+        "ezdxf": {"level": "WARNING"},
     },
 }
 
