@@ -11,6 +11,8 @@ that asks for what cannot be built, is refused outright: no model would change t
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,7 +22,8 @@ from django.utils import timezone
 from audit.models import record
 from jobs.models import AUTO, Job
 from naturalcad.interpret import edits, hf
-from naturalcad.interpret.rules import PromptNotUnderstood, confidence, interpret
+from naturalcad.interpret.errors import Account, ReadingError
+from naturalcad.interpret.rules import Interpretation, PromptNotUnderstood, confidence, read_prompt
 from naturalcad.interpret.safety import suspicious_patterns
 from naturalcad.spec.validate import validate_spec
 
@@ -80,21 +83,27 @@ def provider() -> hf.Provider | None:
 
 def choose_spec(request: Request) -> tuple[dict, dict]:
     """(spec, model_info) for a prompt: the spec as read or answered (its named dimensions
-    kept), already validated; a CodedError when there is none."""
+    kept), already validated; a CodedError when there is none. `model_info["reading"]`
+    says what of the prompt was read, assumed and not read."""
+    with _refusal_reading_kept(request.job):
+        return _choose_spec(request)
+
+
+def _choose_spec(request: Request) -> tuple[dict, dict]:
     flags = suspicious_patterns(request.prompt)
     if flags and request.job is not None:  # make_part has no job and no audit trail
         record("prompt.suspicious", job=request.job, patterns=flags)
     rules, rules_error = _rules(request)
     model = None if flags else provider()  # a hostile prompt never reaches the paid model
     if rules is not None and (
-        model is None or confidence(rules) * 100 >= settings.RULES_CONFIDENCE_PERCENT
+        model is None or confidence(rules.spec) * 100 >= settings.RULES_CONFIDENCE_PERCENT
     ):
-        return rules, _info("rules", confidence=confidence(rules))
+        return _rules_or_fail(rules, rules_error, "rules")
     if model is None:
         return _rules_or_fail(rules, rules_error, "rules", "rules_only")
     cached = _cached(request)
     if cached is not None:
-        return cached, _info("cache")
+        return cached, _info("cache", reading=_read_by_model(cached))
     return _from_model(request, model, rules, rules_error)
 
 
@@ -102,13 +111,18 @@ def choose_edit(words: str, parent: dict, job: Job) -> tuple[dict, dict]:
     """(edited spec, model_info) for an edit in words of `parent`: the rules read the common
     edits; anything else goes to the model with the parent spec in context; an edit neither
     can read is refused, naming what was not read."""
+    with _refusal_reading_kept(job):
+        return _choose_edit(words, parent, job)
+
+
+def _choose_edit(words: str, parent: dict, job: Job) -> tuple[dict, dict]:
     flags = suspicious_patterns(words)
     if flags:
         record("prompt.suspicious", job=job, patterns=flags)
     try:
-        edited = edits.apply_edit(parent, words)
+        edited, reading = edits.read_edit(parent, words)
         validate_spec(edited)
-        return edited, _info("rules_edit")
+        return edited, _info("rules_edit", reading=reading)
     except edits.EditNotUnderstood as refusal:
         model = None if flags else provider()
         if model is None:
@@ -117,21 +131,47 @@ def choose_edit(words: str, parent: dict, job: Job) -> tuple[dict, dict]:
         return _from_model(request, model, None, refusal)
 
 
-def _rules(request: Request):
-    """(spec, None) when the rules read every word; (None, why) when a model may do better."""
+@contextmanager
+def _refusal_reading_kept(job: Job | None) -> Iterator[None]:
+    """A refusal that says what it read keeps that on its job (as `model_info`'s `reading`,
+    where a spec's reading is kept): the job answer shows it next to the error."""
+    try:
+        yield
+    except (ReadingError, edits.EditNotUnderstood) as refusal:
+        if job is not None and refusal.reading is not None:
+            Job.objects.filter(id=job.id).update(model_info_json={"reading": refusal.reading})
+        raise
+
+
+def _rules(request: Request) -> tuple[Interpretation | None, PromptNotUnderstood | None]:
+    """(reading, None) when the rules read every word; (None, why) when a model may do
+    better."""
     output_type, mode = request.asked(request.output_type), request.asked(request.mode)
     try:
-        spec = interpret(request.prompt, output_type, mode)
-        validate_spec(spec)
-        return spec, None
+        read = read_prompt(request.prompt, output_type, mode)
+        validate_spec(read.spec)
+        return read, None
     except PromptNotUnderstood as error:
         return None, error
 
 
-def _rules_or_fail(rules, rules_error, path: str, reason: str):
+def _rules_or_fail(rules, rules_error, path: str, reason: str | None = None):
     if rules is None:
         raise rules_error
-    return rules, _info(path, confidence=confidence(rules), reason=reason)
+    why = {} if reason is None else {"reason": reason}
+    return rules.spec, _info(
+        path, confidence=confidence(rules.spec), **why, reading=rules.reading
+    )
+
+
+def _read_by_model(spec: dict) -> Account:
+    """What a model's spec says it read: its intent; and what it assumed: its notes, which
+    the model is asked to make every value it assumed (the spec vocabulary's `notes`). What
+    it did not read it does not say."""
+    intent = spec.get("intent")
+    return Account(
+        read=[intent] if intent else [], assumed=list(spec.get("notes") or []), not_read=[]
+    )
 
 
 def _info(path: str, **extra) -> dict:
@@ -170,7 +210,7 @@ def _from_model(request: Request, model: hf.Provider, rules, rules_error):
     except hf.ModelAnswerInvalid:
         BREAKER.succeeded()  # the provider answered; the answers were wrong
         if rules is not None:
-            return rules, _info("rules_fallback", reason="model_invalid")
+            return _rules_or_fail(rules, rules_error, "rules_fallback", "model_invalid")
         raise
     BREAKER.succeeded()
     spend_tokens(answer.usage.get("total_tokens", 0))
@@ -190,6 +230,7 @@ def _model_info(answer: hf.Answer, started: float) -> dict:
         requests=answer.requests,
         repairs=answer.repairs,
         estimated_cost_usd=round(tokens * settings.HF_USD_PER_MILLION_TOKENS / 1e6, 6),
+        reading=_read_by_model(answer.source),
     )
 
 

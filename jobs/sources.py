@@ -58,7 +58,8 @@ class BuildLog:
             self.timings[step] = (time.monotonic() - started) * 1000
 
     def path(self, model_info: dict[str, Any]) -> None:
-        details = {k: v for k, v in model_info.items() if k not in ("path", "usage")}
+        # the reading is the log's "assumptions and notes", said once
+        details = {k: v for k, v in model_info.items() if k not in ("path", "usage", "reading")}
         said = ", ".join(f"{k} {v}" for k, v in sorted(details.items()) if v not in (None, ""))
         self.route.append(f"{model_info['path']}" + (f" ({said})" if said else ""))
 

@@ -326,6 +326,22 @@ class JobErrorSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+class ReadingSerializer(serializers.Serializer):
+    """What the interpreter made of the words (the prompt, or an edit's words), as it decided
+    it: a client shows these lists as they are, with no need to sort `notes` by wording."""
+
+    read = serializers.ListField(
+        child=serializers.CharField(), help_text="What was read: the part first, then the rest."
+    )
+    assumed = serializers.ListField(
+        child=serializers.CharField(), help_text="What the words did not say, and was assumed."
+    )
+    not_read = serializers.ListField(
+        child=serializers.CharField(), help_text="Phrases that could not be placed: why nothing "
+        "was built (error prompt_partly_understood or edit_not_understood).",
+    )
+
+
 class JobSerializer(ReadSerializer):
     id = serializers.UUIDField(read_only=True)
     status = serializers.ChoiceField(JobStatus.choices, read_only=True)
@@ -339,6 +355,7 @@ class JobSerializer(ReadSerializer):
     spec = serializers.JSONField(source="spec_json", allow_null=True, read_only=True)
     error = serializers.SerializerMethodField()
     notes = serializers.SerializerMethodField()
+    reading = serializers.SerializerMethodField()
     artifacts = serializers.SerializerMethodField()
     parent = serializers.UUIDField(  # type: ignore[assignment]  # a field: see above
         source="parent_id", allow_null=True, read_only=True
@@ -355,6 +372,12 @@ class JobSerializer(ReadSerializer):
     def get_notes(self, job) -> list[str]:
         """What the interpreter read, assumed and chose (e.g. the output type when auto)."""
         return list((job.spec_json or {}).get("notes") or [])
+
+    @extend_schema_field(ReadingSerializer(allow_null=True))
+    def get_reading(self, job) -> dict | None:
+        """null until the words are read, and for a job made from a spec or named sizes."""
+        reading: dict | None = (job.model_info_json or {}).get("reading")
+        return reading
 
     @extend_schema_field(ArtifactSerializer(many=True))
     def get_artifacts(self, job) -> list:

@@ -155,8 +155,8 @@ def read_wedge(r: Reading, s: Sizes, noun: re.Match[str]) -> Body:
         r.take(flat)
         top = r.first_mm(flat, "q", "q2") or 0.0
     else:
-        r.note("assumed a sharp top edge")
-    r.note("the wedge is tall at -X and slopes down towards +X")
+        r.assume("a sharp top edge")
+    r.default("the wedge is tall at -X and slopes down towards +X")
     body = _box_body("wedge", [length, width, height])
     body.features = [
         {
@@ -437,7 +437,7 @@ def read_hex(r: Reading, s: Sizes, noun: re.Match[str]) -> Body:
     if not re.search(r"hex|nut", intent) and said_round:
         return read_cylinder(r, s, noun)  # "a standoff, 6 mm round": a round one
     if not re.search(r"hex|nut", intent):
-        r.note(f"a {intent} with no shape said is read as a hexagonal one")
+        r.default(f"a {intent} with no shape said is read as a hexagonal one")
     thread, length = _metric_length(r)
     size = metric_in(noun.group()) or thread or _free_metric(r)
     across = s.role("across", "diameter", "width")
@@ -468,7 +468,7 @@ def read_hex(r: Reading, s: Sizes, noun: re.Match[str]) -> Body:
     asked = any(isinstance(m, HoleSet) and m.central for m in r.modifiers)
     if bore is None and size is not None:
         bore = float(size)  # the thread's nominal size: the thread itself is not modelled
-        r.note(f"the M{size} thread is not modelled: a plain {size} mm bore")
+        r.default(f"the M{size} thread is not modelled: a plain {size} mm bore")
     if bore is None and nut and not asked:
         bore = r.assume(f"a {across / 2:g} mm bore", across / 2)
     if bore is not None and not asked:

@@ -1,7 +1,7 @@
 """What a body reader hands to the modifiers: its features, footprint and how to draw it flat."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from naturalcad.interpret.reading import Feature, Reading
@@ -24,7 +24,6 @@ class Body:
     # what the body implies when the prompt does not say it (a tray's walls, a flange's
     # bolt holes): given the modifiers read, the ones to add
     implies: Callable[["Body", list[Any], Reading], list[Any]] | None = None
-    notes: list[str] = field(default_factory=list)
     solid_note: str | None = None  # what a flat shape assumes when it is built as a solid
     wall: float | None = None  # a hollow body's wall, when its own sizes say it
 

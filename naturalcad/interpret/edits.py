@@ -17,6 +17,7 @@ from typing import Any
 from naturalcad.errors import CodedError
 from naturalcad.interpret.lexicon import MEASURE, NUMBER, QUANTITY, UNIT_MM
 from naturalcad.interpret.naming import BODY_NAMES, name_dimensions
+from naturalcad.interpret.errors import Account
 from naturalcad.interpret.reading import Reading
 from naturalcad.spec.expressions import names_in
 from naturalcad.spec.schema import UNIT_TO_MM
@@ -30,6 +31,8 @@ class EditNotUnderstood(CodedError):
     """I could not read that edit."""
 
     code = "edit_not_understood"
+    # What the words were read as before the refusal, where the reader can say
+    reading: Account | None = None
 
 
 # What people call a size (a regex of its words), and the dimension names it may be, in the
@@ -430,6 +433,11 @@ _MAX_NOTES = 32
 
 def apply_edit(spec: Spec, words: str) -> Spec:
     """The spec as the edit changes it; EditNotUnderstood naming what was not read."""
+    return read_edit(spec, words)[0]
+
+
+def read_edit(spec: Spec, words: str) -> tuple[Spec, Account]:
+    """The spec as the edit changes it, with the account of the edit's reading."""
     edit = Edit(spec, words)
     for read in READERS:
         read(edit)
@@ -439,9 +447,13 @@ def apply_edit(spec: Spec, words: str) -> Spec:
     if unread or not edit.changes:
         quoted = " and ".join(f"'{phrase}'" for phrase in unread[:6]) or f"'{words.strip()}'"
         done = f"I read {'; '.join(edit.changes)}; " if edit.changes else ""
-        raise EditNotUnderstood(message=f"{done}I could not read {quoted} as an edit of this part.")
+        refusal = EditNotUnderstood(message=f"{done}I could not read {quoted} as an edit of this part.")
+        edit.reading.read = edit.changes
+        refusal.reading = edit.reading.account(unread or [words.strip()])
+        raise refusal
     notes = [*(edit.spec.get("notes") or []), *edit.reading.notes]
     edit.spec["notes"] = [*notes, f"edited: {'; '.join(edit.changes)}"[:500]][-_MAX_NOTES:]
     if not edit.dimensions:
         del edit.spec["dimensions"]
-    return edit.spec
+    edit.reading.read = edit.changes
+    return edit.spec, edit.reading.account()

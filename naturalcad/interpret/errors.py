@@ -5,13 +5,27 @@ still be read by a model; the others are final: the prompt itself asks for what 
 built, and no model would change that.
 """
 
+from typing import TypedDict
+
 from naturalcad.errors import CodedError
+
+
+class Account(TypedDict):
+    """What a reading says of the words it was given, as the job answer's `reading` shows it:
+    what it read (the part first), what it assumed because the words did not say it, and the
+    phrases it could not place. Kept apart where each is decided, never sorted by wording."""
+
+    read: list[str]
+    assumed: list[str]
+    not_read: list[str]
 
 
 class ReadingError(CodedError):
     """The rules could not turn this prompt into a part."""
 
     code = "prompt_not_understood"
+    # What the words were read as before the refusal, where the reader can say (partly read)
+    reading: Account | None = None
 
     def __init__(self, message: str = "") -> None:
         super().__init__(message=message or None)
@@ -32,11 +46,12 @@ class PromptPartlyUnderstood(PromptNotUnderstood):
 
     code = "prompt_partly_understood"
 
-    def __init__(self, read: str, unread: list[str]) -> None:
+    def __init__(self, read: str, unread: list[str], assumed: list[str] | None = None) -> None:
         quoted = " and ".join(f"'{phrase}'" for phrase in unread)
         super().__init__(f"I read {read}; I could not place {quoted}.")
         self.read = read
         self.unread = unread
+        self.reading = Account(read=[read], assumed=list(assumed or []), not_read=list(unread))
 
 
 class SizeOutOfRange(ReadingError):

@@ -22,7 +22,9 @@ def flat_features(body: Body, modifiers: list[Any], reading: Reading) -> list[Fe
         if isinstance(modifier, HoleSet):
             _add_holes(outline, modifier, body, reading)
         elif isinstance(modifier, EdgeTreatment) and outline.get("shape") != "rect":
-            raise PromptPartlyUnderstood(f"{body.summary} as a flat outline", [modifier.phrase])
+            raise PromptPartlyUnderstood(
+                f"{body.summary} as a flat outline", [modifier.phrase], reading.account()["assumed"]
+            )
         elif isinstance(modifier, EdgeTreatment) and modifier.kind == "fillet":
             _round_corners(outline, modifier)
         elif isinstance(modifier, EdgeTreatment) and modifier.edges in ("vertical", "all"):

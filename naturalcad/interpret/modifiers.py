@@ -79,7 +79,7 @@ class Placement:
             height = self.from_bottom - body.height / 2
         else:
             height = 0.0
-            reading.note(f"assumed the {what} at mid-height of the side")
+            reading.assume(f"the {what} at mid-height of the side")
         if abs(height) >= body.height / 2:
             raise FeatureDoesNotFit(
                 f"{what} {self.from_top or self.from_bottom:g} mm from the "
@@ -98,7 +98,7 @@ class Placement:
 def _given_points(p: Placement, body: Body, r: Reading, what: str, size: float) -> Positions:
     if not p.points:
         return None
-    r.note(f"{what} at the given x, y from the centre of the top face")
+    r.default(f"{what} at the given x, y from the centre of the top face")
     return p.points
 
 
@@ -132,7 +132,7 @@ def _grid(p: Placement, body: Body, r: Reading, what: str, size: float) -> Posit
         py = (body.width - 2 * p.offset) / max(ny - 1, 1)
     else:
         px, py = body.length / (nx + 1), body.width / (ny + 1)
-        r.note(f"assumed the {nx} x {ny} {what} spread evenly: {px:g} x {py:g} mm apart")
+        r.assume(f"the {nx} x {ny} {what} spread evenly: {px:g} x {py:g} mm apart")
     return [
         [r4((i - (nx - 1) / 2) * px), r4((j - (ny - 1) / 2) * py)]
         for i in range(nx)
@@ -176,13 +176,13 @@ def _row(p: Placement, body: Body, r: Reading, what: str, size: float) -> Positi
         step = r.assume(f"the two {what} {body.length / 2:g} mm apart", body.length / 2)
     else:
         step = body.length / (count + 1)
-        r.note(f"assumed the {count} {what} in a row along the length, {step:g} mm apart")
+        r.assume(f"the {count} {what} in a row along the length, {step:g} mm apart")
     return [[r4((k - (count - 1) / 2) * step), 0.0] for k in range(count)]
 
 
 def _unsaid_single(p: Placement, body: Body, r: Reading, what: str, size: float) -> Positions:
     if not p.centre:
-        r.note(f"assumed the {what} in the centre")
+        r.assume(f"the {what} in the centre")
     return [[0.0, 0.0]]
 
 
@@ -283,7 +283,7 @@ def _read_side(p: Placement, m: re.Match[str], r: Reading) -> None:
     word = m.group("side") or m.group("side2")
     p.side = _SIDES[word or ""]
     if not word:
-        r.note("assumed 'the side' is the right (+X) side")
+        r.assume("'the side' is the right (+X) side")
 
 
 def _read_height(p: Placement, m: re.Match[str], r: Reading) -> None:

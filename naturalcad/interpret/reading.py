@@ -9,8 +9,9 @@ then names it instead of building a part that ignores it.
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
+from naturalcad.interpret.errors import Account
 from naturalcad.interpret.lexicon import (
     FILLER,
     METRIC_SIZE,
@@ -44,6 +45,11 @@ class Token:
 Feature = dict[str, Any]
 
 
+class Note(NamedTuple):
+    text: str
+    assumed: bool  # a value or meaning the words did not give
+
+
 @dataclass
 class Reading:
     """The prompt as read so far: claimed characters, notes, and the default unit."""
@@ -55,8 +61,9 @@ class Reading:
     modifiers: list[Any] = field(default_factory=list)  # read before the body
     solid_note: str | None = None  # what a drawing assumed, should it be built as a solid
     claimed: bytearray = field(default_factory=bytearray)
-    notes: list[str] = field(default_factory=list)
+    said: list[Note] = field(default_factory=list)
     tokens: list[Token] = field(default_factory=list)
+    read: list[str] = field(default_factory=list)  # the part and its features, in words
 
     @classmethod
     def of(cls, prompt: str) -> "Reading":
@@ -66,14 +73,16 @@ class Reading:
         ]
         units = [quantity(t.text, t.start).unit for t in tokens if t.kind == "quantity"]
         written = next((u for u in units if u), None)
-        return cls(
+        reading = cls(
             text=text,
             unit=written or "mm",
             unit_written=written is not None,
             claimed=bytearray(len(text)),
             tokens=tokens,
-            notes=[f"assumed '{typed}' means '{read}'" for typed, read in typos],
         )
+        for typed, read in typos:
+            reading.assume(f"'{typed}' means '{read}'")
+        return reading
 
     # --- claims ---------------------------------------------------------------------
 
@@ -112,12 +121,31 @@ class Reading:
                 return self.mm(match, group)
         return None
 
-    def assume(self, note: str, value: float) -> float:
-        self.notes.append(f"assumed {note}")
+    def assume(self, note: str, value: float = 0.0) -> float:
+        """`value`, noted as assumed: the words did not say it."""
+        self.said.append(Note(f"assumed {note}", assumed=True))
         return value
 
+    def default(self, note: str) -> None:
+        """A rule the words left to apply (no unit: millimetres), said as it is: assumed, but
+        not worded (nor counted by `confidence`) as a guess."""
+        self.said.append(Note(note, assumed=True))
+
     def note(self, note: str) -> None:
-        self.notes.append(note)
+        """How the words were read, where that is worth saying."""
+        self.said.append(Note(note, assumed=False))
+
+    @property
+    def notes(self) -> list[str]:
+        """Every note, in the order the readers made them: the spec's `notes`."""
+        return [note.text for note in self.said]
+
+    def account(self, not_read: list[str] | None = None) -> Account:
+        return Account(
+            read=[*self.read, *(note.text for note in self.said if not note.assumed)],
+            assumed=[note.text for note in self.said if note.assumed],
+            not_read=list(not_read or []),
+        )
 
     # --- the ledger ---------------------------------------------------------------------
 

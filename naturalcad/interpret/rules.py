@@ -9,7 +9,7 @@ built from it. Every value the reading assumed is in `notes`, and lowers its con
 """
 
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from naturalcad.interpret.bodies import BODY_READERS, OUTLINE_NOUNS, BodyReader, read_outline
 from naturalcad.interpret.body import Body
@@ -37,7 +37,7 @@ from naturalcad.interpret.modifiers import (
     read_slots,
 )
 from naturalcad.interpret.naming import name_dimensions
-from naturalcad.interpret.reading import Feature, Reading
+from naturalcad.interpret.reading import Account, Feature, Reading
 from naturalcad.interpret.sizes import Sizes
 from naturalcad.spec.schema import SPEC_VERSION
 from naturalcad.spec.vocabulary import FLAT_OUTPUTS
@@ -50,8 +50,10 @@ __all__ = [
     "ReadingError",
     "SizeOutOfRange",
     "TooManyFeatures",
+    "Interpretation",
     "confidence",
     "interpret",
+    "read_prompt",
 ]
 
 
@@ -73,11 +75,23 @@ OUTPUT_WORDS = (
 )
 
 
+class Interpretation(NamedTuple):
+    spec: dict[str, Any]
+    reading: Account  # what of the prompt was read, what assumed (nothing is left unread)
+
+
 def interpret(
     prompt: str, output_type: str | None = None, mode: str | None = None
 ) -> dict[str, Any]:
     """The spec a prompt describes. `output_type`/`mode` None mean "decide from the prompt";
     given, they are kept (or the reading is refused with `output_type_unsupported`)."""
+    return read_prompt(prompt, output_type, mode).spec
+
+
+def read_prompt(
+    prompt: str, output_type: str | None = None, mode: str | None = None
+) -> Interpretation:
+    """The spec a prompt describes, with the account of its reading (see `interpret`)."""
     reading = Reading.of(prompt)
     _read_unit_words(reading)
     _output_hint(reading)
@@ -85,6 +99,8 @@ def interpret(
     reading.modifiers = modifiers
     body = _read_body(reading, modifiers)
     modifiers += [m for read in AFTER_BODY for m in read(reading)]
+    # what the words said: the modifiers a body implies (below) are assumptions, noted so
+    reading.read = [body.summary, *filter(None, (m.summary() for m in modifiers))]
     if body.implies is not None:
         modifiers += body.implies(body, modifiers, reading)
     for shell in (m for m in modifiers if isinstance(m, Shell)):
@@ -101,8 +117,8 @@ def interpret(
     else:
         features = body.features + _modifier_features(body, modifiers, reading)
     if not reading.unit_written and any(t.kind == "quantity" for t in reading.tokens):
-        reading.note("no unit was given: lengths read as millimetres")
-    return _spec(body, features, reading, chosen, mode)
+        reading.default("no unit was given: lengths read as millimetres")
+    return Interpretation(_spec(body, features, reading, chosen, mode), reading.account())
 
 
 def confidence(spec: dict[str, Any]) -> float:
@@ -150,7 +166,7 @@ def _read_body(reading: Reading, modifiers: list[Modifier]) -> Body:
     if not found:
         unread = reading.unread()
         if unread and modifiers:
-            raise PromptPartlyUnderstood(_modifier_summary(modifiers), unread)
+            raise PromptPartlyUnderstood(_modifier_summary(modifiers), unread, _assumed(reading))
         if unread:
             quoted = ", ".join(f"'{phrase}'" for phrase in unread[:MAX_NAMED])
             more = " and more" if len(unread) > MAX_NAMED else ""
@@ -166,7 +182,8 @@ def _read_body(reading: Reading, modifiers: list[Modifier]) -> Body:
     except PromptNotUnderstood as error:
         unread = reading.unread()
         if unread:
-            raise PromptPartlyUnderstood(error.message.removeprefix("I read "), unread) from None
+            read = error.message.removeprefix("I read ")
+            raise PromptPartlyUnderstood(read, unread, _assumed(reading)) from None
         raise
     _read_asides(reading, body, noun)
     return body
@@ -197,7 +214,11 @@ def _check_ledger(reading: Reading, body: Body, modifiers: list[Modifier]) -> No
         read = body.summary
         if modifiers:
             read += " with " + ", ".join(m.summary() for m in modifiers if m.summary())
-        raise PromptPartlyUnderstood(read, unread)
+        raise PromptPartlyUnderstood(read, unread, _assumed(reading))
+
+
+def _assumed(reading: Reading) -> list[str]:
+    return reading.account()["assumed"]
 
 
 def _output_type(body: Body, hint: str | None, asked: str | None, reading: Reading) -> str:
@@ -243,6 +264,6 @@ def _spec(
             "units": "mm",
             "dimensions": {},
             "geometry": {"primitive_strategy": ["rules"], "features": features},
-            "notes": reading.notes + body.notes,
+            "notes": reading.notes,
         }
     )

@@ -49,13 +49,17 @@ def test_a_confident_rules_reading_skips_the_model(model):
 
 @pytest.mark.django_db
 def test_the_model_reads_what_the_rules_cannot_and_the_cost_is_recorded(model):
-    model.answer(ok(CUBE))
+    model.answer(ok({**CUBE, "intent": "desk widget", "notes": ["a 40 mm cube: no size said"]}))
     spec, info = choose(WIDGET)
     assert spec["geometry"]["features"][0]["length"] == 40
     assert info["path"] == "model" and info["model"] == "Qwen/Qwen2.5-72B-Instruct"
     assert info["usage"]["total_tokens"] == 1200
     assert info["estimated_cost_usd"] == pytest.approx(1200 * 0.5 / 1e6)
     assert info["latency_ms"] >= 0 and info["prompt_version"].startswith("guide_v")
+    # what a model read is its intent; its notes are what it assumed, as it is asked to write
+    assert info["reading"] == {
+        "read": ["desk widget"], "assumed": ["a 40 mm cube: no size said"], "not_read": []
+    }
     budget = InferenceBudget.objects.get()
     assert (budget.calls, budget.tokens) == (1, 1200)
 

@@ -9,7 +9,7 @@ import math
 import pytest
 
 from naturalcad.geometry.build import build_part
-from naturalcad.interpret.rules import ReadingError, interpret
+from naturalcad.interpret.rules import ReadingError, interpret, read_prompt
 from naturalcad.spec.validate import validate_spec
 
 PI = math.pi
@@ -316,3 +316,14 @@ def test_holes_go_where_the_prompt_puts_them():
         [42, 22],
         [-42, 22],
     ]
+
+
+def test_the_account_keeps_each_note_where_the_reader_put_it():
+    """Not by wording: the thread left out and the shape chosen say no "assumed", yet are."""
+    read = read_prompt("an M8 standoff 20 mm long")
+    assert read.reading["read"][0].startswith("a standoff")
+    assert "the M8 thread is not modelled: a plain 8 mm bore" in read.reading["assumed"]
+    assert "a standoff with no shape said is read as a hexagonal one" in read.reading["assumed"]
+    assert read.reading["not_read"] == []
+    said = read.reading["read"][1:] + read.reading["assumed"]
+    assert sorted(read.spec["notes"]) == sorted(said)
