@@ -159,9 +159,7 @@ def _rules_or_fail(rules, rules_error, path: str, reason: str | None = None):
     if rules is None:
         raise rules_error
     why = {} if reason is None else {"reason": reason}
-    return rules.spec, _info(
-        path, confidence=confidence(rules.spec), **why, reading=rules.reading
-    )
+    return rules.spec, _info(path, confidence=confidence(rules.spec), **why, reading=rules.reading)
 
 
 def _read_by_model(spec: dict) -> Account:

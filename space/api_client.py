@@ -6,7 +6,6 @@ only what the API cannot know (how long to wait, whom to contact, that it is out
 """
 
 import os
-import re
 import tempfile
 import threading
 from pathlib import Path
@@ -245,25 +244,15 @@ def failure_message(job: dict) -> str:
     }.get(job["status"], "")
 
 
-# "I read a plate 120 x 70 mm; I could not place 'wibble' and 'frob'." (a partly read prompt)
-_PARTLY = re.compile(r"^I read (?P<read>.+?); I could not place (?P<unread>.+?)\.?$", re.S)
+# The lists of the API's `reading`, in the order the page shows them.
+READING = ("read", "assumed", "not_read")
 
 
-def reading(job: dict) -> dict[str, list[str]]:
-    """What the API says it read, assumed and could not read of the prompt."""
-    notes = [str(note) for note in job.get("notes") or []]
-    read = [n for n in notes if not _assumed(n)]
-    assumed = [n for n in notes if _assumed(n)]
-    unread: list[str] = []
-    error = job.get("error") or {}
-    partly = _PARTLY.match(error.get("message", "")) if job["status"] == "failed" else None
-    if partly:
-        read.insert(0, partly["read"])
-        unread = re.findall(r"'([^']*)'", partly["unread"])
-    elif (job.get("spec") or {}).get("intent"):
-        read.insert(0, job["spec"]["intent"])
-    return {"read": read, "assumed": assumed, "unread": unread}
-
-
-def _assumed(note: str) -> bool:
-    return note.startswith(("assumed", "no unit was given"))
+def reading(job: dict) -> dict[str, list[str]] | None:
+    """What the API says it read, assumed and could not read of the words, as it decided
+    each; None when it read none (a part made from a spec or named sizes, one not read yet,
+    or an API older than the field)."""
+    said = job.get("reading")
+    if not isinstance(said, dict):
+        return None
+    return {key: [str(item) for item in said.get(key) or []] for key in READING}

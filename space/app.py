@@ -168,24 +168,34 @@ def dimension_rows(spec: dict | None) -> list[list]:
 
 
 def reading_panel(job: dict) -> str:
-    """What the API read, assumed and left unread of the prompt, in its own words."""
+    """What the API read, assumed and left unread of the words, in its own words and lists."""
     said = reading(job)
-    if job["status"] != "completed" and not said["unread"]:
+    if said is None:
+        return notes_panel(job)
+    if job["status"] != "completed" and not said["not_read"]:
         return ""
-    if job["status"] == "completed" and said["read"]:
+    if job["status"] == "completed" and said["read"] and not job.get("parent"):
         label = TYPE_LABELS.get(job["output_type"], job["output_type"])
         kind = label[:1].lower() + label[1:]  # "flat outline (DXF)"
         said["read"][0] += f", as a {kind}"
     sections = [
         ("Read", said["read"], "nothing"),
         ("Assumed", said["assumed"], "nothing"),
-        ("Not read", [f"'{phrase}'" for phrase in said["unread"]], "nothing: every word was used"),
+        ("Not read", [f"'{words}'" for words in said["not_read"]], "nothing: every word was used"),
     ]
     lines = ["### What I read"]
     for title, items, empty in sections:
         lines += ["", f"**{title}:** " + (empty if not items else "")]
         lines += [f"- {item}" for item in items]
     return "\n".join(lines)
+
+
+def notes_panel(job: dict) -> str:
+    """A part no words were read for (made from a spec or named sizes): its notes, unsorted."""
+    notes = [str(note) for note in job.get("notes") or []]
+    if job["status"] != "completed" or not notes:
+        return ""
+    return "\n".join(["### Notes", "", *(f"- {note}" for note in notes)])
 
 
 class Shown(NamedTuple):

@@ -337,7 +337,8 @@ class ReadingSerializer(serializers.Serializer):
         child=serializers.CharField(), help_text="What the words did not say, and was assumed."
     )
     not_read = serializers.ListField(
-        child=serializers.CharField(), help_text="Phrases that could not be placed: why nothing "
+        child=serializers.CharField(),
+        help_text="Phrases that could not be placed: why nothing "
         "was built (error prompt_partly_understood or edit_not_understood).",
     )
 

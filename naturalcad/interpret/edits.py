@@ -15,9 +15,9 @@ from collections.abc import Callable
 from typing import Any
 
 from naturalcad.errors import CodedError
+from naturalcad.interpret.errors import Account
 from naturalcad.interpret.lexicon import MEASURE, NUMBER, QUANTITY, UNIT_MM
 from naturalcad.interpret.naming import BODY_NAMES, name_dimensions
-from naturalcad.interpret.errors import Account
 from naturalcad.interpret.reading import Reading
 from naturalcad.spec.expressions import names_in
 from naturalcad.spec.schema import UNIT_TO_MM
@@ -447,7 +447,8 @@ def read_edit(spec: Spec, words: str) -> tuple[Spec, Account]:
     if unread or not edit.changes:
         quoted = " and ".join(f"'{phrase}'" for phrase in unread[:6]) or f"'{words.strip()}'"
         done = f"I read {'; '.join(edit.changes)}; " if edit.changes else ""
-        refusal = EditNotUnderstood(message=f"{done}I could not read {quoted} as an edit of this part.")
+        said = f"{done}I could not read {quoted} as an edit of this part."
+        refusal = EditNotUnderstood(message=said)
         edit.reading.read = edit.changes
         refusal.reading = edit.reading.account(unread or [words.strip()])
         raise refusal

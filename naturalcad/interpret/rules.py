@@ -15,6 +15,7 @@ from naturalcad.interpret.bodies import BODY_READERS, OUTLINE_NOUNS, BodyReader,
 from naturalcad.interpret.body import Body
 from naturalcad.interpret.errors import (
     TRY,
+    Account,
     FeatureDoesNotFit,
     OutputTypeUnsupported,
     PromptNotUnderstood,
@@ -37,20 +38,20 @@ from naturalcad.interpret.modifiers import (
     read_slots,
 )
 from naturalcad.interpret.naming import name_dimensions
-from naturalcad.interpret.reading import Account, Feature, Reading
+from naturalcad.interpret.reading import Feature, Reading
 from naturalcad.interpret.sizes import Sizes
 from naturalcad.spec.schema import SPEC_VERSION
 from naturalcad.spec.vocabulary import FLAT_OUTPUTS
 
 __all__ = [
     "FeatureDoesNotFit",
+    "Interpretation",
     "OutputTypeUnsupported",
     "PromptNotUnderstood",
     "PromptPartlyUnderstood",
     "ReadingError",
     "SizeOutOfRange",
     "TooManyFeatures",
-    "Interpretation",
     "confidence",
     "interpret",
     "read_prompt",

@@ -68,7 +68,9 @@ def test_a_word_edit_the_rules_read_makes_no_model_call(api, built_plate, model)
     assert job.spec_json["dimensions"]["length"] == 150
     reading = api.get(f"/jobs/{job.id}").json()["reading"]  # of the edit's words
     assert reading == {
-        "read": ["length 120 -> 150", "hole_diameter 6 -> 8"], "assumed": [], "not_read": []
+        "read": ["length 120 -> 150", "hole_diameter 6 -> 8"],
+        "assumed": [],
+        "not_read": [],
     }
     assert stl_size(stl_of(job)) == pytest.approx([150, 70, 5], abs=1e-3)
     assert model.requests == []
@@ -98,6 +100,8 @@ def test_an_edit_nothing_can_read_is_refused_naming_what(api, built_plate, setti
     assert "'engrave my name'" in job.error_text and "hole_diameter 6 -> 8" in job.error_text
     reading = api.get(f"/jobs/{job.id}").json()["reading"]
     assert reading == {
-        "read": ["hole_diameter 6 -> 8"], "assumed": [], "not_read": ["engrave my name"]
+        "read": ["hole_diameter 6 -> 8"],
+        "assumed": [],
+        "not_read": ["engrave my name"],
     }
     assert not job.artifacts.exists()

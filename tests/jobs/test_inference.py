@@ -58,7 +58,9 @@ def test_the_model_reads_what_the_rules_cannot_and_the_cost_is_recorded(model):
     assert info["latency_ms"] >= 0 and info["prompt_version"].startswith("guide_v")
     # what a model read is its intent; its notes are what it assumed, as it is asked to write
     assert info["reading"] == {
-        "read": ["desk widget"], "assumed": ["a 40 mm cube: no size said"], "not_read": []
+        "read": ["desk widget"],
+        "assumed": ["a 40 mm cube: no size said"],
+        "not_read": [],
     }
     budget = InferenceBudget.objects.get()
     assert (budget.calls, budget.tokens) == (1, 1200)
