@@ -20,8 +20,11 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 FINAL = {"completed", "failed", "blocked", "expired", "canceled"}
 PROMPT = "a 40 mm cube"
-# Every completed solid has these (the public contract).
-SOLID_KINDS = {"stl", "step", "glb", "png"}
+# Every completed solid has these: the contract's four files and its `spec` (every completed
+# job's), and the build `log` the worker writes for every job it completes, its files built
+# or reused. The script (`py`) and the drawing are left out of a job when they cannot be
+# made (its log says why), so they are not required here.
+SOLID_KINDS = {"stl", "step", "glb", "png", "spec", "log"}
 # Query parameters that carry a presigned URL's signature (S3 SigV4, SigV2).
 SIGNATURE_PARAMS = ("X-Amz-Signature", "Signature")
 

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from scripts.smoke import tamper
+from scripts.smoke import SOLID_KINDS, Api, SmokeFailure, download_all, tamper
 from tests.conftest import ROOT
 
 SMOKE = [sys.executable, str(ROOT / "scripts" / "smoke.py")]
@@ -46,3 +46,21 @@ def test_tampering_changes_the_signature_and_nothing_else(url):
     assert forged != url and len(forged) == len(url)
     changed = [i for i, (a, b) in enumerate(zip(url, forged, strict=True)) if a != b]
     assert len(changed) == 1 and changed[0] > max(url.rfind(":"), url.rfind("Signature="))
+
+
+class Listing(Api):
+    """An API whose artifact listing is `kinds`: the smoke check's rule, apart from a stack."""
+
+    def __init__(self, kinds: set[str]) -> None:
+        super().__init__("http://api.example")
+        self.kinds = kinds
+
+    def json(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict, dict]:
+        return 200, {}, {"artifacts": [{"kind": kind} for kind in sorted(self.kinds)]}
+
+
+@pytest.mark.parametrize("lacking", ["spec", "log", "stl"])
+def test_a_completed_solid_without_a_file_every_job_has_fails_the_download(lacking):
+    api = Listing(SOLID_KINDS - {lacking})
+    with pytest.raises(SmokeFailure, match=f"artifacts lack \\['{lacking}'\\]"):
+        download_all(api, {"id": "j", "status": "completed"})
