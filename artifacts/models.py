@@ -8,13 +8,23 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from artifacts.kinds import CONTENT_TYPES, file_suffix
+from artifacts.kinds import CONTENT_TYPES, file_extension, file_suffix
 
 if TYPE_CHECKING:
     from jobs.models import Job
 
-# The kinds as choices (labels as the first migration has them).
-KIND_CHOICES = [(kind, kind.title()) for kind in CONTENT_TYPES]
+# What the admin calls the kinds that are not one file format, named by its extension.
+_LABELS = {"log": "Build log", "spec": "Spec (JSON)", "py": "Script (build123d)"}
+
+
+def _label(kind: str) -> str:
+    """ "STL", "Drawing (PDF)": as an operator reads a kind in the admin's lists and filters."""
+    if kind.startswith("drawing_"):
+        return f"Drawing ({file_extension(kind).upper()})"
+    return _LABELS.get(kind, kind.upper())
+
+
+KIND_CHOICES = [(kind, _label(kind)) for kind in CONTENT_TYPES]
 
 
 @dataclass(frozen=True)
@@ -51,8 +61,8 @@ class Artifact(models.Model):
     job = models.ForeignKey("jobs.Job", on_delete=models.CASCADE, related_name="artifacts")
     kind = models.CharField(max_length=16, choices=KIND_CHOICES)
     storage_key = models.CharField(max_length=255)
-    size_bytes = models.BigIntegerField()
-    sha256 = models.CharField(max_length=64)
+    size_bytes = models.BigIntegerField("size (bytes)")
+    sha256 = models.CharField("SHA-256", max_length=64)
     content_type = models.CharField(max_length=100)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()

@@ -88,9 +88,9 @@ class Job(models.Model):
     spec_json = models.JSONField(null=True, blank=True)
     error_code = models.CharField(max_length=64, blank=True, default="")
     error_text = models.TextField(blank=True, default="")
-    client_session_id = models.CharField(max_length=64, blank=True, default="")
+    client_session_id = models.CharField("session ID", max_length=64, blank=True, default="")
     client_meta_json = models.JSONField(default=dict, blank=True)
-    ip_hash = models.CharField(max_length=64, blank=True, default="")
+    ip_hash = models.CharField("IP hash", max_length=64, blank=True, default="")
     model_info_json = models.JSONField(default=dict, blank=True)
     # NULL, not "", for "no key": the unique constraint must ignore keyless jobs.
     idempotency_key = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
@@ -98,7 +98,12 @@ class Job(models.Model):
     # sha256 of normalized prompt, output type and mode: the prompt cache's key
     prompt_key = models.CharField(max_length=64, blank=True, default="")
     api_key = models.ForeignKey(
-        "jobs.ApiKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
+        "jobs.ApiKey",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="jobs",
+        verbose_name="API key",
     )
     reused_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reused_by"
@@ -318,9 +323,9 @@ class ApiKey(models.Model):
 
 
 class BlockKind(models.TextChoices):
-    IP_HASH = "ip_hash"
-    SESSION = "session"
-    API_KEY = "api_key"
+    IP_HASH = "ip_hash", "IP hash"
+    SESSION = "session", "Session"
+    API_KEY = "api_key", "API key"
 
 
 class Block(models.Model):
@@ -333,6 +338,8 @@ class Block(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        # a block stops one client: an address (hashed), a session or an API key
+        verbose_name = "blocked client"
         indexes = [models.Index(fields=["kind", "value"], name="block_kind_value_idx")]
 
     def __str__(self) -> str:
@@ -370,6 +377,7 @@ class Feedback(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = verbose_name_plural = "feedback"  # a mass noun: never "feedbacks"
         constraints = [
             models.UniqueConstraint(fields=["job", "client_key"], name="feedback_job_client_uniq")
         ]

@@ -130,3 +130,14 @@ def test_the_front_page_shows_todays_jobs_failures_and_model_budget(
     assert dashboard.index("geometry_invalid") < dashboard.index("prompt_not_understood")
     assert "7 of 100 (7%)" in dashboard and "250000 of 1000000" in dashboard
     assert "$0.5000 of $2.00" in dashboard
+
+
+def test_the_admin_names_what_it_lists_as_an_operator_says_it(admin_client):
+    index = admin_client.get("/admin/").content.decode()
+    for name in ("Feedback", "Blocked clients", "API keys", "Jobs", "Artifacts", "Audit events"):
+        assert f">{name}</a>" in index
+    assert "Feedbacks" not in index
+    blocks = admin_client.get("/admin/jobs/block/").content.decode()
+    assert ">IP hash</a>" in blocks and ">API key</a>" in blocks  # the filter by kind
+    artifacts = admin_client.get("/admin/artifacts/artifact/").content.decode()
+    assert ">Drawing (PDF)</a>" in artifacts and ">Build log</a>" in artifacts
