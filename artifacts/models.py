@@ -18,7 +18,7 @@ _LABELS = {"log": "Build log", "spec": "Spec (JSON)", "py": "Script (build123d)"
 
 
 def _label(kind: str) -> str:
-    """ "STL", "Drawing (PDF)": as an operator reads a kind in the admin's lists and filters."""
+    """A kind as an operator reads it in the admin's lists and filters: STL, Drawing (PDF)."""
     if kind.startswith("drawing_"):
         return f"Drawing ({file_extension(kind).upper()})"
     return _LABELS.get(kind, kind.upper())
