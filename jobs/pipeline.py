@@ -4,8 +4,10 @@ Every way out ends the job in a final status with a code and a message a user ca
 """
 
 import logging
+import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
@@ -49,8 +51,12 @@ def run_job(job_id: str, *, resumed: bool = False) -> None:
         signature = _save_spec(job, source, spec, model_info)
         own = sources.own_files(source, log)
         if not reuse_completed(job.id, signature, own):
-            with log.timed("build"):
-                files = build_isolated(spec, str(job.id))
+            # The job waits here, `running`, while another job of this worker builds.
+            with build_slot() as waited:
+                if waited and not _still_running(job.id):
+                    return  # canceled (or failed by its deadline) meanwhile: build nothing
+                with log.timed("build"):
+                    files = build_isolated(spec, str(job.id))
             log.warn(files.pop("log", b""))  # what the build left out, for the job's log
             _complete(job.id, {**files, **own, "log": log.text(source).encode()})
     except CodedError as failure:
@@ -69,6 +75,35 @@ def derive_spec(prompt: str, output_type: str, mode: str, job: Job | None = None
     request = inference.Request(prompt, output_type, mode, key=key, job=job)
     source, model_info = inference.choose_spec(request)
     return validate_spec(source), model_info
+
+
+# The worker runs WORKER_CONCURRENCY jobs at once, and their builds take turns for these
+# slots: one job's commits and uploads overlap another's build, while the builds (and so
+# the geometry children, each up to GEOMETRY_MEMORY_MB) stay at GEOMETRY_BUILD_SLOTS.
+_build_slots = threading.BoundedSemaphore(settings.GEOMETRY_BUILD_SLOTS)
+
+
+@contextmanager
+def build_slot() -> Iterator[bool]:
+    """Hold a build slot of this process; yields whether it had to wait for one. A build's
+    time limit starts in the child, so the wait never counts against it."""
+    waited = not _build_slots.acquire(blocking=False)
+    if waited:
+        _build_slots.acquire()
+    try:
+        yield waited
+    finally:
+        _build_slots.release()
+
+
+def warm_up() -> None:
+    """A warm geometry child before the first job, made in a build slot like any build."""
+    with build_slot():
+        runner.warm_up(settings.GEOMETRY_MEMORY_MB)
+
+
+def _still_running(job_id) -> bool:
+    return Job.objects.filter(id=job_id, status=JobStatus.RUNNING).exists()
 
 
 def build_isolated(spec: dict, job_id: str = "local build") -> dict[str, bytes]:

@@ -155,9 +155,16 @@ STALLED_AFTER_SECONDS = env_int("STALLED_AFTER_SECONDS", 30, minimum=2)
 SWEEP_CRON = env_str("SWEEP_CRON", "* * * * * */15")
 # An active job older than this is failed with deadline_exceeded, whatever its state.
 JOB_DEADLINE_SECONDS = env_int("JOB_DEADLINE_SECONDS", 3 * 3600, minimum=60)
-# On SIGTERM a worker takes no new job and lets its running build finish for this long
+# On SIGTERM a worker takes no new job and lets the jobs it has taken finish for this long
 # (fly.toml's kill_timeout is longer).
 WORKER_SHUTDOWN_SECONDS = env_int("WORKER_SHUTDOWN_SECONDS", 240, minimum=1)
+# Build jobs one worker process runs at once. Their builds still take turns for the
+# GEOMETRY_BUILD_SLOTS below: a second job only does its database and storage work (the
+# spec, the commits, storing and attaching the files) while the other one builds.
+WORKER_CONCURRENCY = env_int("WORKER_CONCURRENCY", 2, minimum=1, maximum=16)
+# Builds one worker process runs at once, each in a geometry child of up to
+# GEOMETRY_MEMORY_MB: the worker's VM is sized for one.
+GEOMETRY_BUILD_SLOTS = env_int("GEOMETRY_BUILD_SLOTS", 1, minimum=1, maximum=16)
 PROCRASTINATE_WORKER_DEFAULTS = {
     "delete_jobs": "successful",  # the Job row is the record; keep the queue table small
     "shutdown_graceful_timeout": WORKER_SHUTDOWN_SECONDS,

@@ -83,17 +83,24 @@ def test_a_worker_killed_mid_build_is_restarted_and_the_build_requeued(stack):
     assert stack.worker().pid != worker.pid  # the supervisor started a new worker
 
 
-def test_a_worker_stopped_mid_build_finishes_it_and_takes_no_new_job(stack):
-    slow, quick = start_slow_build(stack, (21, 22))
+def test_a_worker_stopped_mid_build_finishes_what_it_took_and_takes_no_new_job(stack):
+    slow, quick = start_slow_build(stack, (21, 22, 23))
+    jobs = [slow, *quick]
+    # The worker runs two jobs at once: a second one waits, `running`, for the build slot.
+    stack.until(lambda: stack.status(quick[0]) != "queued", 30, "a second job taken")
     worker = stack.worker()
     worker.send_signal(signal.SIGTERM)
     worker.wait(120)
-    # The moment it is gone: its build is done, the queued jobs were left to the next worker.
-    assert stack.status(slow) == "completed"
-    assert [stack.status(job) for job in quick] == ["queued", "queued"]
-    jobs = stack.wait_final(quick, RECOVERY_WINDOW)
-    assert {j["status"] for j in jobs.values()} == {"completed"}
-    assert runs(audit(stack, slow)) == 1
+    # The moment it is gone: every job it took is done (the slow build, and whichever job
+    # waited for its slot); the rest were left, queued, to the next worker.
+    taken = [runs(audit(stack, job)) == 1 for job in jobs]
+    assert [stack.status(job) for job in jobs] == [
+        "completed" if ran else "queued" for ran in taken
+    ]
+    assert taken[0] and not taken[-1]
+    finished = stack.wait_final(quick, RECOVERY_WINDOW)
+    assert {j["status"] for j in finished.values()} == {"completed"}
+    assert [runs(audit(stack, job)) for job in jobs] == [1, 1, 1, 1]
 
 
 def test_postgres_stopped_and_the_store_refusing_while_posting_and_building(stack, store):

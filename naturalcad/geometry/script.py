@@ -169,6 +169,12 @@ def _engine_tree() -> ast.Module:
 
 
 @cache
+def _engine_lines() -> list[str]:
+    # Cut by line numbers: ast.get_source_segment splits the whole source again per node.
+    return _engine_source().splitlines()
+
+
+@cache
 def _code(used: tuple[str, ...]) -> str:
     """The script's code for these feature types (our own, the same for every part that uses
     them): made and checked once. A script that does not parse, or that needs this package,
@@ -195,8 +201,7 @@ def _code(used: tuple[str, ...]) -> str:
 def _engine(used: list[str]) -> str:
     """build.py pruned to what building these feature types reaches, its imports of this
     package replaced by their code or their values."""
-    source = _engine_source()
-    tree, lines = _engine_tree(), source.splitlines()
+    tree, lines = _engine_tree(), _engine_lines()
     defined = {name: node for node in tree.body for name in _names_defined(node)}
     wanted = {"build_part", *_step_names(tree, used)}
     kept: set[int] = set()
@@ -213,7 +218,7 @@ def _engine(used: list[str]) -> str:
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("naturalcad"):
             out.append(_imported(node))
         elif isinstance(node, ast.Import | ast.ImportFrom):
-            out.append(ast.get_source_segment(source, node) or "")
+            out.append(_segment(lines, node))
         elif id(node) in kept:
             out.append(_steps_source(node, used) if "STEPS" in _names_defined(node) else "")
             if not out[-1]:

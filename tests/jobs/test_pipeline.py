@@ -5,10 +5,11 @@ import time
 import psutil
 import pytest
 from django.core.files.storage import default_storage
+from django.db import connection
 
 from artifacts.models import Artifact
 from audit.models import AuditEvent
-from jobs import pipeline
+from jobs import pipeline, services
 from jobs.models import JobStatus
 from naturalcad.errors import CodedError
 from naturalcad.geometry import runner
@@ -206,3 +207,125 @@ def test_a_geometry_child_killed_from_outside_is_retried_once(make_job, kills, o
     job.refresh_from_db()
     assert len(killed) == kills
     assert (job.error_code or job.status) == outcome, job.error_text
+
+
+# Two jobs at once, as the worker runs WORKER_CONCURRENCY tasks: each thread has its own
+# database connection, so the rows must be committed (a transactional test).
+at_once = pytest.mark.django_db(transaction=True)
+
+
+def run_at_once(*jobs) -> None:
+    def run(job_id: str) -> None:
+        try:
+            pipeline.run_job(job_id)
+        finally:
+            connection.close()  # this thread's own connection, before the test database goes
+
+    threads = [threading.Thread(target=run, args=(str(job.id),), daemon=True) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert not any(thread.is_alive() for thread in threads), "a job never finished"
+
+
+@pytest.fixture
+def slot_awaited(monkeypatch) -> threading.Event:
+    """Set once a job has to wait for the build slot (the one slot of this process)."""
+    awaited = threading.Event()
+
+    class WatchedSlot(threading.BoundedSemaphore):
+        def acquire(self, blocking: bool = True, timeout: float | None = None) -> bool:
+            if blocking:
+                awaited.set()
+            return super().acquire(blocking, timeout)
+
+    monkeypatch.setattr(pipeline, "_build_slots", WatchedSlot(1))
+    return awaited
+
+
+def geometry_children() -> list[psutil.Process]:
+    return [c for p in psutil.Process().children() for c in p.children() if c.is_running()]
+
+
+@at_once
+def test_a_second_job_builds_while_the_first_stores_its_files(make_job, monkeypatch):
+    jobs = [make_job(prompt=f"a {size} mm cube") for size in (41, 42)]
+    started: list[str] = []  # job ids, in the order their builds started
+    both_started = threading.Event()
+    real_build, real_complete = pipeline.build_isolated, pipeline._complete
+
+    def build(spec, job_id=""):
+        started.append(job_id)
+        if len(started) == 2:
+            both_started.set()
+        return real_build(spec, job_id)
+
+    def complete(job_id, files):
+        # The job built first stores its files only once the other job builds: were the
+        # build slot held while storing, neither could go on, and the first job would fail.
+        if str(job_id) == started[0]:
+            assert both_started.wait(30), "the second build waited for the first job's storing"
+        return real_complete(job_id, files)
+
+    monkeypatch.setattr(pipeline, "build_isolated", build)
+    monkeypatch.setattr(pipeline, "_complete", complete)
+    run_at_once(*jobs)
+    for job in jobs:
+        job.refresh_from_db()
+        assert job.status == JobStatus.COMPLETED, job.error_text
+    assert sorted(started) == sorted(str(job.id) for job in jobs)
+
+
+@at_once
+def test_two_jobs_at_once_build_one_at_a_time_in_one_child(make_job, monkeypatch, slot_awaited):
+    runner.stop_idle_children()
+    jobs = [make_job(prompt=f"a {size} mm cube") for size in (43, 44)]
+    building: set[str] = set()
+    most = [0]  # the most builds seen at once
+    other_ready = slot_awaited  # also set below, should the other job (wrongly) build at once
+    real_build = pipeline.build_isolated
+
+    def build(spec, job_id=""):
+        building.add(job_id)
+        most[0] = max(most[0], len(building))
+        if len(building) == 2:
+            other_ready.set()
+        try:
+            assert other_ready.wait(30)  # the first build lasts until the other job is ready
+            return real_build(spec, job_id)
+        finally:
+            building.discard(job_id)
+
+    monkeypatch.setattr(pipeline, "build_isolated", build)
+    run_at_once(*jobs)
+    for job in jobs:
+        job.refresh_from_db()
+        assert job.status == JobStatus.COMPLETED, job.error_text
+    assert most[0] == 1
+    assert len(geometry_children()) == 1  # one warm child, reused by both builds
+
+
+@at_once
+def test_a_job_canceled_while_it_waits_for_the_build_slot_is_not_built(
+    make_job, monkeypatch, slot_awaited
+):
+    jobs = [make_job(prompt=f"a {size} mm cube") for size in (45, 46)]
+    built: list[str] = []
+    real_build = pipeline.build_isolated
+
+    def build(spec, job_id=""):
+        built.append(job_id)
+        assert slot_awaited.wait(30), "the other job never waited for the slot"
+        services.cancel_job(next(str(job.id) for job in jobs if str(job.id) != job_id))
+        return real_build(spec, job_id)
+
+    monkeypatch.setattr(pipeline, "build_isolated", build)
+    run_at_once(*jobs)
+    first, other = sorted(jobs, key=lambda job: str(job.id) != built[0])
+    first.refresh_from_db()
+    other.refresh_from_db()
+    assert first.status == JobStatus.COMPLETED, first.error_text
+    assert other.status == JobStatus.CANCELED
+    assert built == [str(first.id)]  # the canceled job was never built
+    assert not other.artifacts.exists()

@@ -6,21 +6,20 @@ from django.conf import settings
 from django.core.management import BaseCommand, CommandError
 from procrastinate.contrib.django import app
 
+from jobs import pipeline
 from jobs.queue import BUILD_QUEUE, MAINTENANCE_QUEUE
-from naturalcad.geometry import runner
 
 
 class Command(BaseCommand):
     help = (
-        "Run the worker: one build at a time, plus a slot of its own for periodic upkeep, "
-        "with the geometry forkserver warmed up."
+        "Run the worker: WORKER_CONCURRENCY build jobs at once, their builds taking turns "
+        "for GEOMETRY_BUILD_SLOTS, plus a slot of its own for periodic upkeep, with the "
+        "geometry forkserver warmed up."
     )
 
     def handle(self, *args, **options):
         # Import build123d in the forkserver now, not on the first job.
-        threading.Thread(
-            target=runner.warm_up, args=(settings.GEOMETRY_MEMORY_MB,), daemon=True
-        ).start()
+        threading.Thread(target=pipeline.warm_up, daemon=True).start()
         # The Django connector's own psycopg pool for the worker (LISTEN/NOTIFY, async).
         worker_connector = app.connector.get_worker_connector()  # type: ignore[attr-defined]
         with app.replace_connector(worker_connector):
@@ -32,14 +31,23 @@ class Command(BaseCommand):
 
 async def serve() -> bool:
     """Run the build worker and the upkeep worker until a signal (True) or until either
-    stops by itself (False). On SIGTERM/SIGINT neither takes a new job, and the running
-    build finishes (procrastinate's graceful shutdown) before the process exits."""
+    stops by itself (False). On SIGTERM/SIGINT neither takes a new job, and the jobs already
+    taken finish (procrastinate's graceful shutdown) before the process exits: the build
+    running and a job waiting for its slot, which then builds in turn."""
     async with app.open_async():
         workers = [
             asyncio.create_task(
-                app.run_worker_async(queues=[queue], name=queue, install_signal_handlers=False)
+                app.run_worker_async(
+                    queues=[queue],
+                    name=queue,
+                    concurrency=concurrency,
+                    install_signal_handlers=False,
+                )
             )
-            for queue in (BUILD_QUEUE, MAINTENANCE_QUEUE)
+            for queue, concurrency in (
+                (BUILD_QUEUE, settings.WORKER_CONCURRENCY),
+                (MAINTENANCE_QUEUE, 1),
+            )
         ]
         signalled = asyncio.Event()
         loop = asyncio.get_running_loop()
