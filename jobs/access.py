@@ -123,6 +123,7 @@ def issue_api_key(
     `replace` revokes the earlier live keys of that name (a local stack's fresh Space key)."""
     if replace:
         ApiKey.objects.filter(name=name, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        forget_api_keys()
     raw, key_hash = new_api_key()
     key = ApiKey.objects.create(
         name=name, prefix=raw[:10], key_hash=key_hash, tier=tier, rates=rates
@@ -218,10 +219,37 @@ def _api_key(request) -> ApiKey | None:
             raise ApiKeyRequired()
         return None
     scheme, _, raw = header.partition(" ")
-    key = ApiKey.objects.filter(key_hash=hash_key(raw.strip()), revoked_at__isnull=True).first()
-    if scheme.lower() != "bearer" or key is None:
+    key = live_key(hash_key(raw.strip())) if scheme.lower() == "bearer" else None
+    if key is None:
         raise InvalidApiKey()
     return key
+
+
+# A live key is read from the database at most once this often (seconds) in each process:
+# revoking a key, or changing its tier or rates, reaches every API process within this long
+# (at once in the process that saved it). Reading it on every request cost more than the
+# job's own insert. Only keys found are kept, so guessing keys grows nothing.
+API_KEY_TTL_SECONDS = 5.0
+_live_keys: dict[str, tuple[ApiKey, float]] = {}  # key hash -> (key, monotonic time read)
+
+
+def live_key(key_hash: str) -> ApiKey | None:
+    """The unrevoked key with this hash, as read from the database at most
+    API_KEY_TTL_SECONDS ago; None if there is none."""
+    kept = _live_keys.get(key_hash)
+    if kept is not None and time.monotonic() - kept[1] < API_KEY_TTL_SECONDS:
+        return kept[0]
+    key = ApiKey.objects.filter(key_hash=key_hash, revoked_at__isnull=True).first()
+    if key is None:
+        _live_keys.pop(key_hash, None)
+    else:
+        _live_keys[key_hash] = (key, time.monotonic())
+    return key
+
+
+def forget_api_keys(**_: Any) -> None:
+    """Read every key again on its next use (connected to the key's saves and deletes)."""
+    _live_keys.clear()
 
 
 def _valid_ip(value: str) -> str:

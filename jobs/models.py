@@ -1,4 +1,5 @@
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -209,12 +210,14 @@ class Job(models.Model):
         path: list[str],
         events: list[tuple[str, dict]],
         then: tuple[str, list[Any]] = ("NULL", []),
+        alongside: Sequence[tuple[str, list[Any]]] = (),
         **fields,
     ) -> "Job":
         """Create a job that has already taken the steps of `path` (from nothing to its last
         status; each step checked like `transition`) with `events` and a status event per
         step, in one statement: what a row per step would record, in one round trip. `then`,
-        an SQL expression, is evaluated in that statement once the job row is written."""
+        an SQL expression, is evaluated in that statement once the job row is written; the
+        queries `alongside` (its queue entry) run in it too."""
         steps = list(zip([None, *path], path, strict=False))
         for current, target in pairwise(path):
             if target not in TRANSITIONS[current]:
@@ -225,7 +228,7 @@ class Job(models.Model):
             AuditEvent(event_type=event_type, job=job, details_json=details)
             for event_type, details in [*events, *statuses]
         ]
-        insert_together(job, rows, then)
+        insert_together(job, rows, then, alongside)
         return job
 
     def transition(self, target: str, *, event: str = "job.status", **details) -> None:

@@ -12,7 +12,7 @@ from jobs import access, versions
 from jobs.access import Client, Refusal
 from jobs.models import Feedback, Job, JobStatus, Origin
 from jobs.prompt import normalize_prompt, prompt_key
-from jobs.tasks import build_job
+from jobs.tasks import build_entry, build_job
 from naturalcad.errors import CodedError
 
 
@@ -91,14 +91,13 @@ def _create_and_queue(
     # Only a description on its own is the prompt cache's: an edit depends on its parent.
     key = prompt_key(normalized, output_type, mode) if made_from.origin == Origin.PROMPT else ""
     job_id = uuid.uuid4()
-    # The Django connector defers on this same connection: queue entry and job row commit
-    # together or not at all. Queued first, so that the job row, its events and the client's
-    # lock are one statement, the last but the cap's count.
-    build_job.defer(job_id=str(job_id))
+    # The job row, its events, its queue entry and the client's lock in one statement, the
+    # last but the cap's count: they commit together or not at all.
     job = Job.create_walked(
         [JobStatus.SUBMITTED, JobStatus.VALIDATED, JobStatus.QUEUED],
         [("access.granted", client.audit)],
         then=lock,
+        alongside=[build_entry(str(job_id))],
         id=job_id,
         prompt=prompt,
         normalized_prompt=normalized,

@@ -1,13 +1,17 @@
 """procrastinate tasks, discovered by procrastinate.contrib.django."""
 
+from typing import Any
+
 from django.conf import settings
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
+from psycopg.types.json import Jsonb
 
 from jobs import pipeline, recovery
 from jobs.outage import DATABASE_DOWN, wait_for_database
 from jobs.queue import BUILD_QUEUE, BUILD_TASK, MAINTENANCE_QUEUE
 from jobs.ratelimit_cache import cull_expired
+from naturalcad.rows import cells
 
 # A build that met a database outage is run again (backoff 2, 4, 8, 16, 32 s), so that its
 # outcome is written once the database is back; the job resumes where it stood.
@@ -24,6 +28,29 @@ def build_job(context, job_id: str) -> None:
         # Raise only once the database answers again: the retry is written there.
         wait_for_database()
         raise
+
+
+# procrastinate's own insert function, as `defer` calls it, for a caller that queues in its
+# own statement. Only placeholders are formatted in.
+_DEFER = "SELECT procrastinate_defer_jobs_v1(ARRAY[ROW({})::procrastinate_job_to_defer_v1])"
+
+
+def build_entry(job_id: str) -> tuple[str, list[Any]]:
+    """The queue entry `build_job.defer(job_id=...)` would write, as a query (SQL, parameters)
+    for the statement that writes the job: one round trip, and no job without its entry."""
+    job = build_job.configure().make_new_job(job_id=job_id)
+    placeholders, params = cells(
+        [
+            job.queue,
+            job.task_name,
+            job.priority,
+            job.lock,
+            job.queueing_lock,
+            Jsonb(job.task_kwargs),
+            job.scheduled_at,
+        ]
+    )
+    return _DEFER.format(placeholders), params
 
 
 @app.periodic(cron=settings.SWEEP_CRON)

@@ -9,38 +9,61 @@ from django.db import connection
 from django.db.models import Model
 
 
+def cells(values: Sequence[Any]) -> tuple[str, list[Any]]:
+    """The placeholders of `values` ("%s, NULL, %s") and their parameters: a NULL is written
+    in, not sent. Fewer parameters keep a statement within what psycopg caches the parsing of
+    (50), which cost more than the insert itself."""
+    return ", ".join("NULL" if v is None else "%s" for v in values), [
+        v for v in values if v is not None
+    ]
+
+
 def _insert(rows: Sequence[Model]) -> tuple[str, list[Any]]:
     """INSERT of `rows` (of one model), every value prepared as `Model.save` would (auto_now
     dates set on the instances too). Columns the database fills (serial ids) are left out."""
     meta = rows[0]._meta
     columns = {f.column: f for f in meta.concrete_fields if f.column and not f.db_returning}
     fields = list(columns.values())
-    values = [f.get_db_prep_save(f.pre_save(row, True), connection) for row in rows for f in fields]
+    tuples, params = [], []
+    for row in rows:
+        placeholders, values = cells(
+            [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
+        )
+        tuples.append(f"({placeholders})")
+        params += values
     quote = connection.ops.quote_name
     names = ", ".join(quote(column) for column in columns)
-    placeholders = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(rows))
-    sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES {placeholders}"  # noqa: S608
-    return sql, values
+    sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES {', '.join(tuples)}"  # noqa: S608
+    return sql, params
 
 
 def insert_together(
-    first: Model, others: Sequence[Model], then: tuple[str, list[Any]] = ("NULL", [])
+    first: Model,
+    others: Sequence[Model],
+    then: tuple[str, list[Any]] = ("NULL", []),
+    alongside: Sequence[tuple[str, list[Any]]] = (),
 ) -> Any:
-    """Insert `first`, then `others` (rows of one model that may refer to it), and evaluate
-    the SQL expression `then` once `first` is written, all in one statement; return its value.
+    """Insert `first`, then `others` (rows of one model that may refer to it), run each query
+    of `alongside` (SQL, parameters: a SELECT of one row that writes, e.g. a queue's insert
+    function), and evaluate the SQL expression `then` once `first` is written, all in one
+    statement; return the value of `then`.
 
     `then` reads the first insert's output, so the database runs it after that row is in
     (e.g. a lock taken after the row's unique checks, never before them)."""
     first_sql, first_params = _insert([first])
     others_sql, others_params = _insert(others) if others else ("SELECT", [])
     then_sql, then_params = then
+    # A query in WITH runs only if read: each of `alongside` is joined in (one row each).
+    side = "".join(f", side{i} AS ({query})" for i, (query, _) in enumerate(alongside))
+    joined = "".join(f", side{i}" for i in range(len(alongside)))
+    side_params = [param for _, params in alongside for param in params]
     # Only SQL of our own making is formatted in; every value is a parameter.
     sql = (
-        f"WITH first AS ({first_sql} RETURNING 1), others AS ({others_sql})"  # noqa: S608
-        f" SELECT {then_sql} FROM first"
+        f"WITH first AS ({first_sql} RETURNING 1), others AS ({others_sql}){side}"  # noqa: S608
+        f" SELECT {then_sql} FROM first{joined}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*first_params, *others_params, *then_params])
+        cursor.execute(sql, [*first_params, *others_params, *side_params, *then_params])
         (value,) = cursor.fetchone()
     for row in [first, *others]:
         row._state.adding = False

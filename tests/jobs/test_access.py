@@ -4,7 +4,8 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from jobs.access import hash_ip, new_api_key
+from jobs import access
+from jobs.access import hash_ip, hash_key, new_api_key
 from jobs.models import ApiKey, Block, BlockKind, Job, JobStatus, Tier
 from tests.conftest import OWNER
 
@@ -85,6 +86,33 @@ def test_an_unknown_key_is_401(api, header):
 
 def test_a_revoked_key_is_401(api, make_key):
     assert post(api, key=make_key(revoked=True)).status_code == 401
+
+
+def test_a_key_revoked_here_is_refused_at_once(api, make_key):
+    raw = make_key()
+    assert post(api, key=raw).status_code == 202  # read, and kept for a while
+    key = ApiKey.objects.get(key_hash=hash_key(raw))
+    key.revoked_at = timezone.now()
+    key.save()  # as the admin's revoke action does
+    assert post(api, key=raw).status_code == 401
+
+
+def test_a_key_changed_elsewhere_is_read_again_within_the_ttl(api, make_key, monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(access.time, "monotonic", lambda: now[0])
+    raw = make_key()
+    assert post(api, key=raw).status_code == 202
+    # Another process revokes it: this one has no signal of it, so it keeps the key a while.
+    ApiKey.objects.filter(key_hash=hash_key(raw)).update(revoked_at=timezone.now())
+    assert post(api, key=raw).status_code == 202
+    now[0] += access.API_KEY_TTL_SECONDS
+    assert post(api, key=raw).status_code == 401
+
+
+def test_keys_not_found_are_not_kept(api):
+    for _ in range(3):
+        assert post(api, key=new_api_key()[0]).status_code == 401
+    assert access._live_keys == {}
 
 
 def test_anonymous_access_can_be_closed(api, settings, make_key):

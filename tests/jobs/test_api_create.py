@@ -149,13 +149,11 @@ def test_idempotency_key_with_another_body_is_a_conflict(api):
 
 
 @pytest.mark.django_db
-def test_a_failing_defer_leaves_no_job(api, monkeypatch):
-    from jobs.tasks import build_job
-
-    def broken_defer(**kwargs):
-        raise RuntimeError("queue down")
-
-    monkeypatch.setattr(build_job, "defer", broken_defer)
+def test_a_failing_queue_entry_leaves_no_job(api):
+    with connection.cursor() as cursor:  # undone with the test's transaction
+        cursor.execute(
+            "ALTER TABLE procrastinate_jobs ADD CONSTRAINT queue_down CHECK (false) NOT VALID"
+        )
     response = post(api, {"prompt": "a 40 mm cube"})
     assert response.status_code == 500
     assert response.json()["error"]["code"] == "internal_error"
