@@ -212,12 +212,13 @@ class Job(models.Model):
         then: tuple[str, list[Any]] = ("NULL", []),
         alongside: Sequence[tuple[str, list[Any]]] = (),
         **fields,
-    ) -> "Job":
+    ) -> tuple["Job", tuple[Any, ...]]:
         """Create a job that has already taken the steps of `path` (from nothing to its last
         status; each step checked like `transition`) with `events` and a status event per
         step, in one statement: what a row per step would record, in one round trip. `then`,
         an SQL expression, is evaluated in that statement once the job row is written; the
-        queries `alongside` (its queue entry) run in it too."""
+        queries `alongside` (its queue entry) run in it too. Returns the job and what the
+        queries alongside answered."""
         steps = list(zip([None, *path], path, strict=False))
         for current, target in pairwise(path):
             if target not in TRANSITIONS[current]:
@@ -228,8 +229,8 @@ class Job(models.Model):
             AuditEvent(event_type=event_type, job=job, details_json=details)
             for event_type, details in [*events, *statuses]
         ]
-        insert_together(job, rows, then, alongside)
-        return job
+        _, *answers = insert_together(job, rows, then, alongside)
+        return job, tuple(answers)
 
     def transition(self, target: str, *, event: str = "job.status", **details) -> None:
         """Move to `target` and audit it in the same transaction; refuse an illegal move."""

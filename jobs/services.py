@@ -12,7 +12,7 @@ from jobs import access, versions
 from jobs.access import Client, Refusal
 from jobs.models import Feedback, Job, JobStatus, Origin
 from jobs.prompt import normalize_prompt, prompt_key
-from jobs.tasks import build_entry, build_job
+from jobs.tasks import announce, build_entry, build_job
 from naturalcad.errors import CodedError
 
 
@@ -93,7 +93,7 @@ def _create_and_queue(
     job_id = uuid.uuid4()
     # The job row, its events, its queue entry and the client's lock in one statement, the
     # last but the cap's count: they commit together or not at all.
-    job = Job.create_walked(
+    job, (entry_id,) = Job.create_walked(
         [JobStatus.SUBMITTED, JobStatus.VALIDATED, JobStatus.QUEUED],
         [("access.granted", client.audit)],
         then=lock,
@@ -113,6 +113,8 @@ def _create_and_queue(
         owner_secret_hash=secret_hash,
         **made_from.fields(),
     )
+    # Robust: the job is committed whatever becomes of the announcement (the worker polls too).
+    transaction.on_commit(lambda: announce(entry_id), robust=True)
     job.secret = secret  # for the creating answer only; never stored
     return job
 

@@ -1,8 +1,10 @@
 """procrastinate tasks, discovered by procrastinate.contrib.django."""
 
+import json
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 from psycopg.types.json import Jsonb
@@ -31,13 +33,26 @@ def build_job(context, job_id: str) -> None:
 
 
 # procrastinate's own insert function, as `defer` calls it, for a caller that queues in its
-# own statement. Only placeholders are formatted in.
-_DEFER = "SELECT procrastinate_defer_jobs_v1(ARRAY[ROW({})::procrastinate_job_to_defer_v1])"
+# own statement; it answers the entry's id. The setting, local to the transaction, tells
+# procrastinate's insert trigger that the caller announces the entry itself once committed
+# (migration 0011). Only placeholders are formatted in.
+_DEFER = (
+    "SELECT (procrastinate_defer_jobs_v1(ARRAY[ROW({})::procrastinate_job_to_defer_v1]))[1]"
+    " FROM (SELECT set_config('naturalcad.announce_after_commit', 'on', true)) AS announced"
+)
+# What that trigger would have sent, on its channels and with its payload, committed without
+# waiting for the disk: a notification inside the job's transaction holds Postgres's one
+# notify lock through that commit's flush, so every creating request queued behind every
+# other's fsync. A crash may lose only the announcement: the worker polls for what it missed.
+_ANNOUNCE = (
+    "SELECT set_config('synchronous_commit', 'off', true), pg_notify(%s, %s), pg_notify(%s, %s)"
+)
 
 
 def build_entry(job_id: str) -> tuple[str, list[Any]]:
     """The queue entry `build_job.defer(job_id=...)` would write, as a query (SQL, parameters)
-    for the statement that writes the job: one round trip, and no job without its entry."""
+    for the statement that writes the job: one round trip, and no job without its entry.
+    Announce it with `announce` once committed."""
     job = build_job.configure().make_new_job(job_id=job_id)
     placeholders, params = cells(
         [
@@ -51,6 +66,14 @@ def build_entry(job_id: str) -> tuple[str, list[Any]]:
         ]
     )
     return _DEFER.format(placeholders), params
+
+
+def announce(entry_id: int) -> None:
+    """Wake the build workers for the committed queue entry `entry_id`."""
+    payload = json.dumps({"type": "job_inserted", "job_id": entry_id})
+    channels = [f"procrastinate_queue_v1#{BUILD_QUEUE}", "procrastinate_any_queue_v1"]
+    with connection.cursor() as cursor:
+        cursor.execute(_ANNOUNCE, [channels[0], payload, channels[1], payload])
 
 
 @app.periodic(cron=settings.SWEEP_CRON)

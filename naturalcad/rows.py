@@ -42,11 +42,11 @@ def insert_together(
     others: Sequence[Model],
     then: tuple[str, list[Any]] = ("NULL", []),
     alongside: Sequence[tuple[str, list[Any]]] = (),
-) -> Any:
+) -> tuple[Any, ...]:
     """Insert `first`, then `others` (rows of one model that may refer to it), run each query
     of `alongside` (SQL, parameters: a SELECT of one row that writes, e.g. a queue's insert
     function), and evaluate the SQL expression `then` once `first` is written, all in one
-    statement; return the value of `then`.
+    statement; return the value of `then`, then the columns of each query alongside.
 
     `then` reads the first insert's output, so the database runs it after that row is in
     (e.g. a lock taken after the row's unique checks, never before them)."""
@@ -55,17 +55,18 @@ def insert_together(
     then_sql, then_params = then
     # A query in WITH runs only if read: each of `alongside` is joined in (one row each).
     side = "".join(f", side{i} AS ({query})" for i, (query, _) in enumerate(alongside))
+    columns = "".join(f", side{i}.*" for i in range(len(alongside)))
     joined = "".join(f", side{i}" for i in range(len(alongside)))
     side_params = [param for _, params in alongside for param in params]
     # Only SQL of our own making is formatted in; every value is a parameter.
     sql = (
         f"WITH first AS ({first_sql} RETURNING 1), others AS ({others_sql}){side}"  # noqa: S608
-        f" SELECT {then_sql} FROM first{joined}"
+        f" SELECT {then_sql}{columns} FROM first{joined}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*first_params, *others_params, *side_params, *then_params])
-        (value,) = cursor.fetchone()
+        values = tuple(cursor.fetchone())
     for row in [first, *others]:
         row._state.adding = False
         row._state.db = connection.alias
-    return value
+    return values
