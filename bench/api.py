@@ -16,6 +16,7 @@ of the bare insert with 1,000 clients (p99 <= 50 ms), >= 35 % with one client, w
 with the big tables; GET >= 60 % of the bare GET.
 """
 
+import contextlib
 import os
 import re
 import subprocess
@@ -48,6 +49,7 @@ import django  # noqa: E402
 
 django.setup()
 
+import psutil  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client as TestClient  # noqa: E402
@@ -67,6 +69,7 @@ CLIENTS = 1000
 FINISHED, QUEUED = 10_000, 1_000
 BODY = '{"prompt": "a 40 mm cube", "session_id": "bench"}'
 BARE_COMMAND = [*API_COMMAND[:-1], "bench.bare.wsgi"]
+DATABASE: psutil.Process  # this run's Postgres, found once it is up
 
 
 @dataclass
@@ -75,10 +78,15 @@ class Run:
     p50: float  # ms
     p99: float  # ms
     failed: int
+    app_ms: float  # CPU of the service's processes per request
+    db_ms: float  # CPU of the database's processes per request
 
     def __str__(self) -> str:
         bad = f", {self.failed} FAILED" if self.failed else ""
-        return f"{self.rps:7.0f} req/s  p50 {self.p50:6.1f} ms  p99 {self.p99:6.1f} ms{bad}"
+        return (
+            f"{self.rps:7.0f} req/s  p50 {self.p50:6.1f} ms  p99 {self.p99:6.1f} ms"
+            f"  CPU/request {self.app_ms:4.2f} + {self.db_ms:4.2f} ms (db){bad}"
+        )
 
 
 def lua(method: str, body: str, headers: dict[str, str], forwarded: bool) -> str:
@@ -86,8 +94,15 @@ def lua(method: str, body: str, headers: dict[str, str], forwarded: bool) -> str
     lines = [f'wrk.method = "{method}"', f"wrk.body = [[{body}]]"]
     lines += [f'wrk.headers["{k}"] = "{v}"' for k, v in headers.items()]
     if forwarded:
+        # Each wrk thread starts at its own place in the walk over the addresses: with one
+        # start, both threads would speak for the same person at the same moment.
         lines += [
+            "local threads = 0",
+            "function setup(thread)",
+            f'  thread:set("first", threads * {CLIENTS // 2}); threads = threads + 1',
+            "end",
             "local n = 0",
+            "function init(args) n = first or 0 end",
             "request = function()",
             f"  n = (n + 7919) % {CLIENTS}",
             '  wrk.headers["X-End-User-IP"] = "10.1." .. math.floor(n / 256) .. "." .. (n % 256)',
@@ -97,7 +112,38 @@ def lua(method: str, body: str, headers: dict[str, str], forwarded: bool) -> str
     return "\n".join(lines) + "\n"
 
 
-def wrk(url: str, script: str) -> Run:
+def cpu_seconds(processes: list[psutil.Process]) -> dict[int, float]:
+    """CPU time spent so far by each process still running, by pid."""
+    spent = {}
+    for process in processes:
+        with contextlib.suppress(psutil.NoSuchProcess):  # a connection's backend that ended
+            times = process.cpu_times()
+            spent[process.pid] = times.user + times.system
+    return spent
+
+
+def since(before: dict[int, float], now: dict[int, float]) -> float:
+    """CPU time spent between the two readings (a process started since counts whole)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in now.items())
+
+
+def tree(process: psutil.Process) -> list[psutil.Process]:
+    return [process, *process.children(recursive=True)]
+
+
+def database_server() -> psutil.Process:
+    """This run's Postgres (its postmaster): other Postgres servers on the machine are not ours."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW data_directory")
+        (data,) = cursor.fetchone()
+    return psutil.Process(int((Path(data) / "postmaster.pid").read_text().split()[0]))
+
+
+def wrk(url: str, script: str, server: subprocess.Popen) -> Run:
+    """One wrk run against `server`, with the CPU time its processes and the database's spent
+    per request (less noisy than throughput on a shared machine)."""
+    app, database = tree(psutil.Process(server.pid)), tree(DATABASE)
+    before = cpu_seconds(app), cpu_seconds(database)
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as file:
         file.write(script)
         file.flush()
@@ -105,6 +151,9 @@ def wrk(url: str, script: str) -> Run:
         out = subprocess.run(
             [*command, file.name, url], capture_output=True, text=True, check=True
         ).stdout
+    app, database = tree(psutil.Process(server.pid)), tree(DATABASE)
+    spent = since(before[0], cpu_seconds(app)), since(before[1], cpu_seconds(database))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
     failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return Run(
@@ -113,6 +162,8 @@ def wrk(url: str, script: str) -> Run:
         p99=_ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1)),
         failed=(int(failed.group(1)) if failed else 0)
         + (sum(map(int, errors.groups())) if errors else 0),
+        app_ms=1000 * spent[0] / max(requests, 1),
+        db_ms=1000 * spent[1] / max(requests, 1),
     )
 
 
@@ -133,11 +184,12 @@ def start(command: list[str], health: str) -> subprocess.Popen:
 def reset(big: bool) -> None:
     """Empty tables, or FINISHED completed and QUEUED queued jobs (with their queue rows)."""
     with connection.cursor() as cursor:
-        # In the order a POST takes them (the queue entry first), so that truncating while
-        # the last request of a run still commits waits for it instead of deadlocking.
+        # In the order a POST takes them (its counters; then the job, its events and its
+        # queue entry), so that truncating while the last request of a run still commits
+        # waits for it instead of deadlocking.
         cursor.execute(
-            "TRUNCATE procrastinate_jobs, jobs_job, audit_auditevent, artifacts_artifact,"
-            " rate_limits, bench_bare_row CASCADE"
+            "TRUNCATE rate_limits, jobs_job, audit_auditevent, procrastinate_jobs,"
+            " artifacts_artifact, bench_bare_row CASCADE"
         )
     if big:
         jobs = [
@@ -196,7 +248,9 @@ def statements(space_key: str) -> tuple[int, int]:
 
 
 def ratio(ours: Run, bare: Run) -> str:
-    return f"{ours.rps / bare.rps:5.0%}"
+    """Throughput of ours / the bare's; and by CPU per request, the bare's / ours."""
+    cpu = (bare.app_ms + bare.db_ms) / max(ours.app_ms + ours.db_ms, 1e-9)
+    return f"{ours.rps / bare.rps:5.0%} (by CPU per request {cpu:4.0%})"
 
 
 def main() -> None:
@@ -208,6 +262,8 @@ def main() -> None:
         env=os.environ | {"DJANGO_SETTINGS_MODULE": "bench.bare.settings"},
         check=True,
     )
+    global DATABASE
+    DATABASE = database_server()
     _, space_key = issue_api_key("bench", Tier.SPACE)
     posts, gets = statements(space_key)
     reset(big=False)
@@ -230,12 +286,12 @@ def main() -> None:
             state = f"{FINISHED} finished + {QUEUED} queued jobs" if big else "empty tables"
             for shape, script in shapes.items():
                 reset(big)
-                wrk(f"{bare.base_url}/rows", script)  # warm-up of both: connections, imports
-                wrk(f"{ours.base_url}/jobs", script)
+                wrk(f"{bare.base_url}/rows", script, bare)  # warm-up of both: connections, imports
+                wrk(f"{ours.base_url}/jobs", script, ours)
                 reset(big)
-                base = wrk(f"{bare.base_url}/rows", script)
+                base = wrk(f"{bare.base_url}/rows", script, bare)
                 reset(big)
-                mine = wrk(f"{ours.base_url}/jobs", script)
+                mine = wrk(f"{ours.base_url}/jobs", script, ours)
                 results[(state, shape)] = (mine, base)
         reset(big=False)
         with connection.cursor() as cursor:
@@ -244,10 +300,10 @@ def main() -> None:
             row = cursor.fetchone()[0]
         job = completed_job()
         get_script = lua("GET", "", {}, False)
-        wrk(f"{bare.base_url}/rows/{row}", get_script)
-        wrk(f"{ours.base_url}/jobs/{job.id}", get_script)
-        bare_get = wrk(f"{bare.base_url}/rows/{row}", get_script)
-        our_get = wrk(f"{ours.base_url}/jobs/{job.id}", get_script)
+        wrk(f"{bare.base_url}/rows/{row}", get_script, bare)
+        wrk(f"{ours.base_url}/jobs/{job.id}", get_script, ours)
+        bare_get = wrk(f"{bare.base_url}/rows/{row}", get_script, bare)
+        our_get = wrk(f"{ours.base_url}/jobs/{job.id}", get_script, ours)
     finally:
         for server in (bare, ours):
             server.terminate()
