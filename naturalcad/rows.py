@@ -5,7 +5,7 @@ of ours, more than the insert itself)."""
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
 
 
@@ -24,10 +24,11 @@ def _insert(rows: Sequence[Model]) -> tuple[str, list[Any]]:
     meta = rows[0]._meta
     columns = {f.column: f for f in meta.concrete_fields if f.column and not f.db_returning}
     fields = list(columns.values())
+    database = connections[DEFAULT_DB_ALIAS]  # once: every use of the proxy looks it up
     tuples, params = [], []
     for row in rows:
         placeholders, values = cells(
-            [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
+            [f.get_db_prep_save(f.pre_save(row, True), database) for f in fields]
         )
         tuples.append(f"({placeholders})")
         params += values

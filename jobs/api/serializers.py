@@ -77,13 +77,15 @@ class PromptField(StringField):
 class StrictSerializer(serializers.Serializer):
     """Refuses fields it does not declare instead of silently dropping them.
 
-    Each request gets its own fields made anew from their arguments: DRF deep-copies every
-    argument of every field instead (choices, help texts), which cost POST /jobs more than its
-    validation. A field given another field (a `child`) is still deep-copied, so that no
-    request shares a bound field with another."""
+    Each request gets shallow copies of the declared fields: DRF deep-copies every argument of
+    every field (choices, help texts, a DictField's child), which cost POST /jobs more than
+    its validation. A shallow copy shares only what validating never changes (choices,
+    validators, error messages, an unvalidated child); a field made with another field (a
+    `child`, a nested serializer) is still deep-copied, so that no request binds a field that
+    another holds."""
 
     def get_fields(self) -> dict[str, serializers.Field]:
-        return {name: _fresh(field) for name, field in self._declared_fields.items()}
+        return {name: _copy(field) for name, field in self._declared_fields.items()}
 
     def validate(self, attrs):
         unknown = sorted(set(self.initial_data) - set(self.fields))
@@ -92,11 +94,11 @@ class StrictSerializer(serializers.Serializer):
         return attrs
 
 
-def _fresh(field: serializers.Field) -> serializers.Field:
+def _copy(field: serializers.Field) -> serializers.Field:
     arguments = [*field._args, *field._kwargs.values()]  # type: ignore[attr-defined]
     if any(isinstance(argument, serializers.Field) for argument in arguments):
         return copy.deepcopy(field)
-    return type(field)(*field._args, **field._kwargs)  # type: ignore[attr-defined]
+    return copy.copy(field)
 
 
 # What a new job is made from: the sets of fields a request may combine (besides session_id

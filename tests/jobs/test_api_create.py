@@ -2,8 +2,10 @@ import json
 
 import pytest
 from django.db import connection
+from rest_framework import serializers
 
 from audit.models import AuditEvent
+from jobs.api.serializers import JobCreateSerializer
 from jobs.models import Job
 
 
@@ -177,3 +179,40 @@ def test_the_openapi_document_says_output_type_and_mode_default_to_auto(api):
         assert field not in components["JobCreateRequest"].get("required", [])
     assert "the reading of the prompt decides" in create["output_type"]["description"]
     assert components["Job"]["properties"]["notes"]["type"] == "array"
+
+
+class _DeepCopiedFields(JobCreateSerializer):
+    """The same serializer with DRF's own copies of its fields."""
+
+    def get_fields(self):
+        return serializers.Serializer.get_fields(self)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"prompt": "a 40 mm cube", "session_id": "s1", "client": {"app": "x"}},
+        {"prompt": "laser cut plate", "output_type": "2d_vector", "mode": "sketch"},
+        {"prompt": "", "output_type": "nope", "session_id": "bad id!"},
+        {"prompt": 42, "mode": ["part"], "client": "x", "spec": []},
+        {"parent": "not-a-uuid", "dimensions": {"length": "long"}},
+        {"parent": "8f4ddc1e-5c37-4b5c-9a36-5f6f2c1f7c51", "dimensions": {"length": 150}},
+        {"spec": {"spec_version": "1.2"}, "extra": 1},
+        {},
+    ],
+)
+def test_validating_with_shallow_copies_of_the_fields_answers_as_drfs_deep_copies(body):
+    ours, drfs = JobCreateSerializer(data=body), _DeepCopiedFields(data=body)
+    assert ours.is_valid() == drfs.is_valid()
+    assert ours.errors == drfs.errors
+    if not ours.errors:
+        assert ours.validated_data == drfs.validated_data
+
+
+def test_each_request_binds_fields_of_its_own():
+    first, second = JobCreateSerializer(data={"prompt": "a"}), JobCreateSerializer(data={})
+    for name in first.fields:
+        assert first.fields[name] is not second.fields[name]
+        assert first.fields[name].parent is first and second.fields[name].parent is second
+        assert JobCreateSerializer._declared_fields[name].parent is None  # never bound
+    assert first.is_valid() and not second.is_valid()
