@@ -12,6 +12,7 @@ from django.db import connection
 from moto.server import ThreadedMotoServer
 from rest_framework.test import APIClient
 
+from jobs import access
 from jobs.access import hash_key
 from jobs.models import Job, JobStatus
 from naturalcad.storage_settings import build_storages
@@ -24,6 +25,14 @@ pytest_plugins = ["tests.browser"]  # the shared headless browser of the page te
 def media_root(settings, tmp_path) -> Path:
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def fresh_process_caches():
+    """What a process keeps between requests (live API keys, the last queue depth) starts
+    empty in each test: the database under it is another one."""
+    access._live_keys.clear()
+    access._last_depth = (0, 0, float("-inf"))
 
 
 @pytest.fixture(autouse=True)
