@@ -21,12 +21,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError
 from django.utils import timezone
 
 from audit.models import record
 from jobs.models import (
-    ACTIVE_STATUSES,
     TIER_POLICY,
     ApiKey,
     Block,
@@ -38,6 +37,7 @@ from jobs.models import (
 )
 from jobs.ratelimit_cache import Window, count_hits
 from naturalcad.errors import CodedError
+from naturalcad.rows import own_transaction
 
 KEY_PREFIX = "nc_"
 
@@ -388,49 +388,45 @@ def admit(request, group: str, session_id: str = "", *, creating: bool = False) 
     return client
 
 
-# A client's unfinished jobs, counted up to a bound (past the cap the exact number does not
-# matter), served by the partial per-client indexes. Written out, as _ACTIVE_BLOCKS.
-_UNFINISHED = f"""
-SELECT count(*) FROM (
-    SELECT FROM {Job._meta.db_table} WHERE {{column}} = %s
-    AND status IN ({", ".join(f"'{status}'" for status in sorted(ACTIVE_STATUSES))}) LIMIT %s
-) AS mine
-"""  # noqa: S608  (likewise)
+# What the creating statement evaluates once the job row is written (migration 0012): the
+# client's lock, then its unfinished jobs counted on a fresh snapshot; past the cap it raises
+# SQLSTATE OVER_CAP, its detail the client's other unfinished jobs, aborting the statement.
+_UNFINISHED_AFTER_LOCK = "naturalcad_unfinished_after_lock(%s, %s, %s, %s)"
+OVER_CAP = "NCCAP"
 
 
 @contextmanager
 def within_cap(client: Client) -> Iterator[tuple[str, list[Any]]]:
-    """The transaction that creates a job, committed only if the client is then within its cap
-    of unfinished jobs. The body writes the job, taking the client's advisory lock (the SQL
-    expression yielded) in the job row's own statement, after the row: a second request with
-    the same Idempotency-Key waits on that row, never on the lock while holding the row.
-    Counted in the next statement, after the lock, every other creation of this client has
-    committed (or waits), so the cap is exact, and the lock is held for just the count and
-    the commit."""
+    """The creation of a job, kept only if the client is then within its cap of unfinished
+    jobs. The body writes the job in one statement that evaluates the SQL expression yielded
+    after writing the row: it takes the client's advisory lock (after the row: a second
+    request with the same Idempotency-Key waits on that row, never on the lock while holding
+    the row), counts on a snapshot taken after the lock, when every other creation of this
+    client has committed (or waits), so the cap is exact, and past the cap aborts the
+    statement, so nothing is written. The statement is its own transaction: the lock is held
+    for the count and the commit, with no round trip between them."""
     policy = client.policy
-    column, value = "ip_hash", client.ip_hash
-    if policy.cap_per_key and client.api_key is not None:
-        column, value = "api_key_id", str(client.api_key.id)
-    cap = policy.cap()
-    lock = ("pg_advisory_xact_lock(hashtextextended(%s, 1))", [f"{column}={value}"])
+    key = client.api_key if policy.cap_per_key else None
+    column, value = ("api_key_id", str(key.id)) if key else ("ip_hash", client.ip_hash)
+    check = (_UNFINISHED_AFTER_LOCK, [f"{column}={value}", key is not None, value, policy.cap()])
     try:
-        with transaction.atomic():
-            yield lock
-            with connection.cursor() as cursor:
-                cursor.execute(_UNFINISHED.format(column=column), [value, cap + 1])
-                (unfinished,) = cursor.fetchone()
-            if unfinished > cap:
-                raise _OverCap(unfinished - 1)  # rolls the new job back
-    except _OverCap as over:
-        # Refused after the transaction rolled back, so that the audit event is kept.
-        record("access.unfinished_cap", unfinished=over.unfinished, **client.audit)
+        with own_transaction():
+            yield check
+    except DatabaseError as error:
+        others = _over_cap(error)
+        if others is None:
+            raise
+        # Refused once the statement rolled back, so that the audit event is kept.
+        record("access.unfinished_cap", unfinished=others, **client.audit)
         raise TooManyUnfinished(
-            f"You already have {over.unfinished} jobs in progress; wait for one to finish.",
+            f"You already have {others} jobs in progress; wait for one to finish.",
             retry_after=settings.SHED_RETRY_AFTER_SECONDS,
         ) from None
 
 
-class _OverCap(Exception):
-    def __init__(self, unfinished: int) -> None:
-        super().__init__(unfinished)
-        self.unfinished = unfinished
+def _over_cap(error: DatabaseError) -> int | None:
+    """The client's other unfinished jobs, if `error` is the cap's refusal; else None."""
+    diagnosis = getattr(error.__cause__, "diag", None)
+    if diagnosis is None or diagnosis.sqlstate != OVER_CAP:
+        return None
+    return int(diagnosis.message_detail)

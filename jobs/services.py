@@ -3,6 +3,7 @@
 import hashlib
 import json
 import uuid
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -55,9 +56,9 @@ def submit_job(
             return existing, False
     made_from = versions.lineage(data, client, secret)
     try:
-        with access.within_cap(client) as lock:
+        with access.within_cap(client) as cap_check:
             job = _create_and_queue(
-                data, client, lock, idempotency_key, request_fingerprint, made_from
+                data, client, cap_check, idempotency_key, request_fingerprint, made_from
             )
             return job, True
     except IntegrityError:
@@ -78,7 +79,12 @@ def _replay(key: str, request_fingerprint: str) -> Job | None:
 
 
 def _create_and_queue(
-    data, client: Client, lock, idempotency_key, request_fingerprint, made_from: versions.Lineage
+    data,
+    client: Client,
+    cap_check: tuple[str, list[Any]],
+    idempotency_key,
+    request_fingerprint,
+    made_from: versions.Lineage,
 ) -> Job:
     prompt = data.get("prompt", "")
     normalized = normalize_prompt(prompt)
@@ -91,12 +97,12 @@ def _create_and_queue(
     # Only a description on its own is the prompt cache's: an edit depends on its parent.
     key = prompt_key(normalized, output_type, mode) if made_from.origin == Origin.PROMPT else ""
     job_id = uuid.uuid4()
-    # The job row, its events, its queue entry and the client's lock in one statement, the
-    # last but the cap's count: they commit together or not at all.
+    # The job row, its events, its queue entry and the client's cap in one statement, its own
+    # transaction: they commit together or not at all.
     job, (entry_id,) = Job.create_walked(
         [JobStatus.SUBMITTED, JobStatus.VALIDATED, JobStatus.QUEUED],
         [("access.granted", client.audit)],
-        then=lock,
+        then=cap_check,
         alongside=[build_entry(str(job_id))],
         id=job_id,
         prompt=prompt,
@@ -113,7 +119,8 @@ def _create_and_queue(
         owner_secret_hash=secret_hash,
         **made_from.fields(),
     )
-    # Robust: the job is committed whatever becomes of the announcement (the worker polls too).
+    # Once committed (at once, unless a caller's transaction holds it). Robust: the job stands
+    # whatever becomes of the announcement (the worker polls too).
     transaction.on_commit(lambda: announce(entry_id), robust=True)
     job.secret = secret  # for the creating answer only; never stored
     return job

@@ -2,11 +2,24 @@
 per table (on a busy machine each round trip costs a scheduling of the database process and
 of ours, more than the insert itself)."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Model
+
+
+@contextmanager
+def own_transaction() -> Iterator[None]:
+    """For a body of ONE statement: outside a transaction that statement is its own (no BEGIN
+    and COMMIT round trips, and nothing is held between them); inside one, a savepoint, so
+    that the statement's failure leaves the rest of the transaction usable."""
+    if connection.in_atomic_block:
+        with transaction.atomic():
+            yield
+    else:
+        yield
 
 
 def cells(values: Sequence[Any]) -> tuple[str, list[Any]]:

@@ -29,23 +29,21 @@ def statements(captured) -> list[str]:
     return [query["sql"].strip() for query in captured.captured_queries]
 
 
-def test_a_post_sends_four_statements_and_writes_each_table_once(api):
+def test_a_post_sends_three_statements_and_writes_each_table_once(api):
     # Each test starts with no queue depth counted: this request counts it.
     with CaptureQueriesContext(connection) as captured:
         assert post_job(api).status_code == 202
     sql = [s for s in statements(captured) if not s.startswith(SAVEPOINTS)]
-    assert len(sql) == 4, "\n".join(sql)
-    admission, depth, job, cap = sql
+    assert len(sql) == 3, "\n".join(sql)
+    admission, depth, job = sql
     # The blocklist and every rate-limit window in one statement.
     assert "jobs_block" in admission and "INSERT INTO rate_limits" in admission
     assert "COUNT(*)" in depth
-    # The job, its four audit events, its queue entry and the client's lock in one
-    # statement, the lock after the job row; then only the count is left before the commit:
-    # the lock is held the least.
+    # The job, its four audit events, its queue entry, and the client's lock and count
+    # after the job row, in one statement: its own transaction in production.
     assert re.search(r'INSERT INTO "jobs_job".*INSERT INTO "audit_auditevent"', job, re.S)
     assert job.count("INSERT") == 2 and "procrastinate_defer_jobs" in job
-    assert "pg_advisory_xact_lock" in job
-    assert cap.upper().startswith("SELECT COUNT(*)") and "ip_hash" in cap
+    assert re.search(r"RETURNING 1\).*naturalcad_unfinished_after_lock\(", job, re.S)
     assert Job.objects.get().audit_events.count() == 4
 
 
@@ -72,9 +70,9 @@ def test_a_space_visitors_post_reads_the_key_only_once_in_a_while(api):
         response = post_job(api, HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_X_END_USER_IP="10.0.0.2")
     assert response.status_code == 202
     # Blocklist and counters (the Space's, the visitor's and the session's windows), then the
-    # creating transaction; the key was read, and the queue depth counted, a moment ago.
+    # creating statement; the key was read, and the queue depth counted, a moment ago.
     sql = [s for s in statements(captured) if not s.startswith(SAVEPOINTS)]
-    assert len(sql) == 3, "\n".join(sql)
+    assert len(sql) == 2, "\n".join(sql)
     assert "jobs_apikey" not in " ".join(sql)
 
 
@@ -93,8 +91,10 @@ def test_the_queue_depth_is_not_counted_on_every_request_far_below_the_cap(api, 
     post_job(api)
     with CaptureQueriesContext(connection) as captured:
         post_job(api)
-    counts = [s for s in statements(captured) if "COUNT(*)" in s.upper()]
-    assert len(counts) == 1  # the client's unfinished jobs only
+    sql = statements(captured)
+    assert not [s for s in sql if "jobs_job" in s and "COUNT(*)" in s.upper()], sql
+    # The client's own unfinished jobs are counted in the creating statement, every time.
+    assert sum("naturalcad_unfinished_after_lock" in s for s in sql) == 1
 
 
 @pytest.mark.parametrize("path", ["/jobs/{id}", "/jobs/{id}/artifacts"])
@@ -128,8 +128,13 @@ def test_counting_commits_without_waiting_for_the_disk_and_the_job_still_waits(a
         assert post_job(api).status_code == 202
     (counting, alone, after), *creating = seen
     # The counting statement is its own transaction and commits asynchronously, without
-    # leaking that into the connection; the job's transaction commits durably.
+    # leaking that into the connection.
     assert "set_config('synchronous_commit', 'off', true)" in counting and not alone
     assert after == "on"
-    assert [atomic for _, atomic, _ in creating].count(True) == 2  # job with its entry, count
-    assert all(setting == "on" for *_, setting in creating)
+    # The job's statement is its own transaction too, committed durably: nothing turns that
+    # off in it. Only the announcement after it does not wait for the disk.
+    (job, job_atomic, _), (announce, announce_atomic, _) = creating[-2:]
+    assert 'INSERT INTO "jobs_job"' in job and "synchronous_commit" not in job
+    assert not job_atomic and not announce_atomic
+    assert "pg_notify" in announce and "'synchronous_commit', 'off', true" in announce
+    assert all(setting == "on" for *_, setting in seen)
