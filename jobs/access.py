@@ -1,8 +1,8 @@
 """Who is asking, and may they: API keys, client IPs, the blocklist, rate limits, shedding.
 
 `admit` is the one gate of every write endpoint: identify -> blocked -> rate limits -> (to
-create a job) shed; the unfinished-job cap, the last gate, is `within_cap`, entered by the
-creating transaction. Each refusal is a `Refusal` (a CodedError): the API maps its code to an
+create a job) shed; the unfinished-job cap, the last gate, is `within_cap`, checked by the
+creating statement. Each refusal is a `Refusal` (a CodedError): the API maps its code to an
 HTTP status, so nothing here speaks HTTP.
 
 The trust boundary: only a `space` key may speak for the end user behind it (X-End-User-IP);
