@@ -237,7 +237,9 @@ class Job(models.Model):
         if not self.can_become(target):
             raise IllegalTransition(self.id, self.status, target)
         previous = self.status
-        with transaction.atomic():
+        # No savepoint inside a caller's transaction (two round trips a change): any error
+        # here fails that whole transaction anyway.
+        with transaction.atomic(savepoint=False):
             self.status = target
             self.save()
             record(event, job=self, **{"from": previous, "to": target, **details})

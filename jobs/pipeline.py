@@ -164,7 +164,7 @@ def reuse_completed(job_id, signature: str, own: dict[str, bytes]) -> bool:
     for kind, data in own.items():  # outside the transaction: a slow store holds no lock
         put_object(data, file_extension(kind))
     with transaction.atomic():
-        job = Job.objects.select_for_update().get(id=job_id)
+        job = _locked(job_id, "reused_from")
         own_keys = [describe(data, file_extension(kind)).key for kind, data in own.items()]
         lock_keys([*source.artifacts.values_list("storage_key", flat=True), *own_keys])
         keep_until = timezone.now() + timedelta(hours=settings.REUSE_MIN_REMAINING_HOURS)
@@ -225,7 +225,7 @@ def backoff(first: float = 1.0, longest: float = 10.0) -> Iterator[float]:
 
 def _attach_files(job_id, files: dict[str, bytes]) -> bool:
     with transaction.atomic():
-        job = Job.objects.select_for_update().get(id=job_id)
+        job = _locked(job_id)
         if job.status != JobStatus.RUNNING:
             return False
         keys = [describe(data, file_extension(kind)).key for kind, data in files.items()]
@@ -234,6 +234,12 @@ def _attach_files(job_id, files: dict[str, bytes]) -> bool:
         Artifact.objects.attach(job, stored)
         job.transition(JobStatus.COMPLETED, artifacts=sorted(stored))
     return True
+
+
+def _locked(job_id, *fields: str) -> Job:
+    """The job, row-locked, with only its status and `fields` loaded: completing it writes
+    back only those, not the whole row."""
+    return Job.objects.select_for_update().only("status", "updated_at", *fields).get(id=job_id)
 
 
 def _discard_unreferenced(keys) -> None:
