@@ -8,8 +8,9 @@ then prints, each against a baseline measured in this run where there is one:
 - prompt to `completed` on the rules path, median over new plates submitted one at a time
   (target <= 250 ms);
 - pipeline throughput: the same everyday prompts through the worker (queue, job rows, storage,
-  audit), as a fraction of a raw in-process loop of interpret + isolated build over them
-  (target >= 90 %);
+  audit; two jobs at once, one build at a time as deployed: WORKER_CONCURRENCY and
+  GEOMETRY_BUILD_SLOTS at their defaults), as a fraction of a raw in-process loop of
+  interpret + isolated build over them (target >= 90 %);
 - the worker's memory (proportional set size of its process tree: worker, forkserver,
   geometry child) idle and at its busiest during the throughput run (target: busy <= 600 MB).
 """
