@@ -51,12 +51,11 @@ def run_job(job_id: str, *, resumed: bool = False) -> None:
         signature = _save_spec(job, source, spec, model_info)
         own = sources.own_files(source, log)
         if not reuse_completed(job.id, signature, own):
-            # The job waits here, `running`, while another job of this worker builds.
-            with build_slot() as waited:
-                if waited and not _still_running(job.id):
-                    return  # canceled (or failed by its deadline) meanwhile: build nothing
-                with log.timed("build"):
-                    files = build_isolated(spec, str(job.id))
+            # The job waits here, `running`, while another job of this worker builds. No
+            # query once it has the slot, the child would idle through it: a job canceled
+            # meanwhile is built, then kept nothing of, as one canceled during its build.
+            with build_slot(), log.timed("build"):
+                files = build_isolated(spec, str(job.id))
             log.warn(files.pop("log", b""))  # what the build left out, for the job's log
             _complete(job.id, {**files, **own, "log": log.text(source).encode()})
     except CodedError as failure:
@@ -84,26 +83,17 @@ _build_slots = threading.BoundedSemaphore(settings.GEOMETRY_BUILD_SLOTS)
 
 
 @contextmanager
-def build_slot() -> Iterator[bool]:
-    """Hold a build slot of this process; yields whether it had to wait for one. A build's
-    time limit starts in the child, so the wait never counts against it."""
-    waited = not _build_slots.acquire(blocking=False)
-    if waited:
-        _build_slots.acquire()
-    try:
-        yield waited
-    finally:
-        _build_slots.release()
+def build_slot() -> Iterator[None]:
+    """Hold a build slot of this process. A build's time limit starts in the child, so the
+    wait for a slot never counts against it."""
+    with _build_slots:
+        yield
 
 
 def warm_up() -> None:
     """A warm geometry child before the first job, made in a build slot like any build."""
     with build_slot():
         runner.warm_up(settings.GEOMETRY_MEMORY_MB)
-
-
-def _still_running(job_id) -> bool:
-    return Job.objects.filter(id=job_id, status=JobStatus.RUNNING).exists()
 
 
 def build_isolated(spec: dict, job_id: str = "local build") -> dict[str, bytes]:
