@@ -4,8 +4,15 @@ from django.db import models
 class AuditEvent(models.Model):
     """An append-only record of something that happened: a status change, a decision, a deletion."""
 
+    # No index of its own: audit_job_created_idx (job, created_at) serves every lookup by job,
+    # and each event (four for every new job) would otherwise update both.
     job = models.ForeignKey(
-        "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+        "jobs.Job",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_events",
+        db_index=False,
     )
     event_type = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
