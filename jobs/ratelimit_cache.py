@@ -13,6 +13,8 @@ from typing import Any
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.db import connection
 
+from naturalcad.rows import ASYNC_COMMIT
+
 # Every window of one request, and the request's standing (`unless`: e.g. an active block),
 # in one round trip; a hit is counted only when `unless` finds nothing. Rows are taken in key
 # order, so that two requests counting the same windows cannot deadlock; a window's key
@@ -35,7 +37,7 @@ FROM ({commit}) AS one LEFT JOIN hit ON true
 # Counting does not wait for the disk: the answer that relies on a count (a 202 and its job,
 # a 429 and its audit event) commits durably after it, which flushes the count's earlier
 # log record too. A database crash may lose only counts that nothing recorded relied on.
-_ASYNC_COMMIT = "SELECT set_config('synchronous_commit', 'off', true)"
+_ASYNC_COMMIT = f"SELECT {ASYNC_COMMIT}"
 
 _ADD = """
 INSERT INTO rate_limits (key, count, expires_at)

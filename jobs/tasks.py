@@ -13,7 +13,7 @@ from jobs import pipeline, recovery
 from jobs.outage import DATABASE_DOWN, wait_for_database
 from jobs.queue import BUILD_QUEUE, BUILD_TASK, MAINTENANCE_QUEUE
 from jobs.ratelimit_cache import cull_expired
-from naturalcad.rows import cells
+from naturalcad.rows import ASYNC_COMMIT, cells
 
 # A build that met a database outage is run again (backoff 2, 4, 8, 16, 32 s), so that its
 # outcome is written once the database is back; the job resumes where it stood.
@@ -44,9 +44,7 @@ _DEFER = (
 # waiting for the disk: a notification inside the job's transaction holds Postgres's one
 # notify lock through that commit's flush, so every creating request queued behind every
 # other's fsync. A crash may lose only the announcement: the worker polls for what it missed.
-_ANNOUNCE = (
-    "SELECT set_config('synchronous_commit', 'off', true), pg_notify(%s, %s), pg_notify(%s, %s)"
-)
+_ANNOUNCE = f"SELECT {ASYNC_COMMIT}, pg_notify(%s, %s), pg_notify(%s, %s)"
 
 
 def build_entry(job_id: str) -> tuple[str, list[Any]]:

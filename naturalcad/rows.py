@@ -9,6 +9,10 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Model
 
+# Set in a statement, it commits that statement's transaction without waiting for the disk
+# (local to the transaction: the connection keeps its durable default).
+ASYNC_COMMIT = "set_config('synchronous_commit', 'off', true)"
+
 
 @contextmanager
 def own_transaction() -> Iterator[None]:
