@@ -11,9 +11,10 @@ from django.db.models import Count
 from audit.models import record
 from jobs import access, versions
 from jobs.access import Client, Refusal
+from jobs.announcer import announce
 from jobs.models import Feedback, Job, JobStatus, Origin
 from jobs.prompt import normalize_prompt, prompt_key
-from jobs.tasks import announce, build_entry, build_job
+from jobs.tasks import build_entry, build_job
 from naturalcad.errors import CodedError
 
 

@@ -1,10 +1,8 @@
 """procrastinate tasks, discovered by procrastinate.contrib.django."""
 
-import json
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 from psycopg.types.json import Jsonb
@@ -13,7 +11,7 @@ from jobs import pipeline, recovery
 from jobs.outage import DATABASE_DOWN, wait_for_database
 from jobs.queue import BUILD_QUEUE, BUILD_TASK, MAINTENANCE_QUEUE
 from jobs.ratelimit_cache import cull_expired
-from naturalcad.rows import ASYNC_COMMIT, cells
+from naturalcad.rows import cells
 
 # A build that met a database outage is run again (backoff 2, 4, 8, 16, 32 s), so that its
 # outcome is written once the database is back; the job resumes where it stood.
@@ -40,17 +38,12 @@ _DEFER = (
     "SELECT (procrastinate_defer_jobs_v1(ARRAY[ROW({})::procrastinate_job_to_defer_v1]))[1]"
     " FROM (SELECT set_config('naturalcad.announce_after_commit', 'on', true)) AS announced"
 )
-# What that trigger would have sent, on its channels and with its payload, committed without
-# waiting for the disk: a notification inside the job's transaction holds Postgres's one
-# notify lock through that commit's flush, so every creating request queued behind every
-# other's fsync. A crash may lose only the announcement: the worker polls for what it missed.
-_ANNOUNCE = f"SELECT {ASYNC_COMMIT}, pg_notify(%s, %s), pg_notify(%s, %s)"
 
 
 def build_entry(job_id: str) -> tuple[str, list[Any]]:
     """The queue entry `build_job.defer(job_id=...)` would write, as a query (SQL, parameters)
     for the statement that writes the job: one round trip, and no job without its entry.
-    Announce it with `announce` once committed."""
+    Announce it with `jobs.announcer.announce` once committed."""
     job = build_job.configure().make_new_job(job_id=job_id)
     placeholders, params = cells(
         [
@@ -64,14 +57,6 @@ def build_entry(job_id: str) -> tuple[str, list[Any]]:
         ]
     )
     return _DEFER.format(placeholders), params
-
-
-def announce(entry_id: int) -> None:
-    """Wake the build workers for the committed queue entry `entry_id`."""
-    payload = json.dumps({"type": "job_inserted", "job_id": entry_id})
-    channels = [f"procrastinate_queue_v1#{BUILD_QUEUE}", "procrastinate_any_queue_v1"]
-    with connection.cursor() as cursor:
-        cursor.execute(_ANNOUNCE, [channels[0], payload, channels[1], payload])
 
 
 @app.periodic(cron=settings.SWEEP_CRON)

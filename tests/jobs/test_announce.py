@@ -1,18 +1,24 @@
-"""A created job's queue entry is announced once, after its commit, as procrastinate would."""
+"""A created job's queue entry is announced after its commit, as procrastinate would, by a
+thread that announces every entry handed over before each notification it sends."""
 
 import json
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import psycopg
 import pytest
 from django.db import connection
 
+from jobs import announcer
+from jobs.announcer import CHANNELS, announce
 from jobs.models import Job
-from jobs.queue import BUILD_QUEUE
 from jobs.tasks import build_job
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.django_db(transaction=True)
-CHANNELS = [f"procrastinate_queue_v1#{BUILD_QUEUE}", "procrastinate_any_queue_v1"]
 SENTINEL = "sentinel"
 
 
@@ -25,8 +31,9 @@ def listener() -> Iterator[psycopg.Connection]:
 
 
 def heard(listening: psycopg.Connection) -> list[tuple[str, dict]]:
-    """Every notification committed before now: a sentinel is sent after them and,
-    notifications arriving in commit order, read up to."""
+    """Every notification sent before now: the announcer is flushed, then a sentinel is sent
+    after its notifications and, notifications arriving in commit order, read up to."""
+    assert announce.flush(timeout=10)
     with psycopg.connect(**connection.get_connection_params(), autocommit=True) as sender:
         sender.execute("SELECT pg_notify(%s, %s)", [CHANNELS[1], SENTINEL])
     notes = []
@@ -46,19 +53,72 @@ def entry_id(job: Job) -> int:
     return found
 
 
-def test_a_created_job_is_announced_once_on_each_channel_after_its_commit(api, listener):
+def announced(entry: int) -> list[tuple[str, dict]]:
+    return [(channel, {"type": "job_inserted", "job_id": entry}) for channel in CHANNELS]
+
+
+def post(api) -> Job:
     response = api.post("/jobs", {"prompt": "a 40 mm cube"}, format="json")
     assert response.status_code == 202
-    queued = entry_id(Job.objects.get())
+    return Job.objects.get(id=response.json()["id"])
+
+
+def announcers_backend() -> int:
+    """The announcer's database process: the one whose last statement was a notification."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE query LIKE %s AND pid <> pg_backend_pid()",
+            ["SELECT set_config('synchronous_commit'%pg_notify%"],
+        )
+        (pid,) = cursor.fetchone()
+    return pid
+
+
+def test_a_created_job_is_announced_once_on_each_channel_after_its_commit(api, listener):
+    job = post(api)
     # procrastinate's trigger stayed silent: one announcement per channel, not two.
-    expected = {"type": "job_inserted", "job_id": queued}
-    assert heard(listener) == [(channel, expected) for channel in CHANNELS]
+    assert heard(listener) == announced(entry_id(job))
+
+
+def test_jobs_committed_while_a_notification_is_on_its_way_share_the_next_one(
+    api, listener, monkeypatch
+):
+    monkeypatch.setattr(announcer, "IDLE_SECONDS", 60.0)  # the connection stays while we look
+    first = post(api)
+    assert heard(listener) == announced(entry_id(first))
+    backend = announcers_backend()
+    os.kill(backend, signal.SIGSTOP)  # the next notification is held up on its way
+    try:
+        jobs = [post(api) for _ in range(5)]  # each answered without waiting for it
+    finally:
+        os.kill(backend, signal.SIGCONT)
+    notes = heard(listener)
+    # At most one notification was on its way; the next covered every later entry.
+    assert 1 <= len(notes) // len(CHANNELS) <= 2
+    assert notes[-len(CHANNELS) :] == announced(entry_id(jobs[-1]))
+
+
+def test_an_announcement_after_the_database_dropped_the_connection_uses_a_new_one(
+    api, listener, monkeypatch
+):
+    monkeypatch.setattr(announcer, "IDLE_SECONDS", 60.0)
+    post(api)
+    heard(listener)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [announcers_backend()])
+    job = post(api)
+    assert heard(listener) == announced(entry_id(job))
+
+
+def test_a_process_that_exits_at_once_still_sends_what_it_was_handed(listener, subprocess_env):
+    code = "import django; django.setup(); from jobs.announcer import announce; announce(4242)"
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=subprocess_env, check=True)
+    assert heard(listener) == announced(4242)
 
 
 def test_any_other_queue_entry_is_announced_by_procrastinates_trigger(listener):
     queued = build_job.defer(job_id="00000000-0000-0000-0000-000000000000")
-    expected = {"type": "job_inserted", "job_id": queued}
-    assert heard(listener) == [(channel, expected) for channel in CHANNELS]
+    assert heard(listener) == announced(queued)
 
 
 def test_a_refused_job_is_neither_queued_nor_announced(api, listener, settings):
