@@ -23,11 +23,11 @@ CONN_MAX_AGE = 60
 def database_settings(web_url: str | None, worker_url: str | None, *, web: bool) -> dict:
     """DATABASES: DATABASE_URL for the web; WORKER_DATABASE_URL, when set, for the rest."""
     if not web and worker_url:
-        return {"default": dj_database_url.parse(worker_url, conn_max_age=CONN_MAX_AGE)}
+        return {"default": direct(worker_url)}
     if not web_url:
         return {}
     if not env_bool("DATABASE_POOLER", urlsplit(web_url).port == TRANSACTION_POOLER_PORT):
-        return {"default": dj_database_url.parse(web_url, conn_max_age=CONN_MAX_AGE)}
+        return {"default": direct(web_url)}
     if not web:
         raise ImproperlyConfigured(
             "DATABASE_URL goes through a transaction pooler (DATABASE_POOLER): this process "
@@ -35,6 +35,22 @@ def database_settings(web_url: str | None, worker_url: str | None, *, web: bool)
             "connection (Supabase: port 5432)."
         )
     return {"default": pooled(dj_database_url.parse(web_url, conn_max_age=0))}
+
+
+# A statement a direct connection has run this many times is prepared (parsed and planned
+# once): parsing and planning the statement that creates a job cost the database more than
+# writing it. Django turns psycopg's preparing off unless told.
+PREPARE_AFTER_RUNS = 5
+
+
+def direct(url: str) -> DBConfig:
+    """A connection of this process's own, kept between requests: values bound by the server
+    (a prepared statement needs them), statements run often prepared."""
+    database = dj_database_url.parse(url, conn_max_age=CONN_MAX_AGE)
+    database.setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=PREPARE_AFTER_RUNS
+    )
+    return database
 
 
 def pooled(database: DBConfig) -> DBConfig:

@@ -73,7 +73,8 @@ def test_the_web_goes_through_the_transaction_pooler_without_prepared_statements
 def test_the_worker_and_migrations_take_the_session_connection():
     env = PRODUCTION | BUCKET | {"DATABASE_URL": POOLER, "WORKER_DATABASE_URL": SESSION}
     port, options, max_age, _, _ = shown(settings_of(env))
-    assert (port, options, max_age) == (5432, {}, 60)
+    prepared = {"server_side_binding": True, "prepare_threshold": 5}
+    assert (port, options, max_age) == (5432, prepared, 60)
 
 
 def test_without_a_session_connection_only_the_web_starts_behind_a_transaction_pooler():
@@ -87,4 +88,5 @@ def test_without_a_session_connection_only_the_web_starts_behind_a_transaction_p
 def test_a_direct_connection_keeps_prepared_statements_unless_told_it_is_pooled(pooler, prepared):
     env = PRODUCTION | BUCKET | {"DATABASE_URL": SESSION, "DATABASE_POOLER": pooler}
     options = shown(settings_of(env, web=True))[1]
-    assert ("prepare_threshold" not in options) is prepared
+    assert (options["prepare_threshold"] is not None) is prepared
+    assert options.get("server_side_binding", False) is prepared

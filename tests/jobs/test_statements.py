@@ -47,6 +47,16 @@ def test_a_post_sends_three_statements_and_writes_each_table_once(api):
     assert Job.objects.get().audit_events.count() == 4
 
 
+def test_a_connection_prepares_the_statements_of_a_post_once_it_has_run_them_a_few_times(api):
+    for _ in range(6):
+        assert post_job(api).status_code == 202
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("INSERT INTO rate_limits" in sql for sql in prepared), prepared
+    assert any('INSERT INTO "jobs_job"' in sql for sql in prepared), prepared
+
+
 def test_the_queue_entry_written_with_the_job_is_the_one_defer_writes(api):
     assert post_job(api).status_code == 202
     job = Job.objects.get()
