@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import threading
+import time
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -31,6 +32,10 @@ _NOTIFY = f"SELECT {ASYNC_COMMIT}, pg_notify(%s, %s), pg_notify(%s, %s)"
 # The connection is closed once no entry came for this long (seconds), and opened again for
 # the next: an idle process holds no connection, and never holds up a database being dropped.
 IDLE_SECONDS = 1.0
+# A process sends at most one notification this often (seconds): under load each covers the
+# entries of the requests answered meanwhile instead of costing every request a statement,
+# and a worker that is idle hears of a job at most this late after another's announcement.
+ANNOUNCE_INTERVAL_SECONDS = 0.02
 # How long a process that exits waits for what it still has to announce (seconds).
 EXIT_WAIT_SECONDS = 2.0
 
@@ -63,6 +68,8 @@ class Announcer:
     def _run(self) -> None:
         database = connections.create_connection(DEFAULT_DB_ALIAS)
         while True:
+            # Entries handed over meanwhile wait for the next notification.
+            time.sleep(ANNOUNCE_INTERVAL_SECONDS)
             with self._changed:
                 if not self._changed.wait_for(lambda: self._asked > self._sent, IDLE_SECONDS):
                     database.close()

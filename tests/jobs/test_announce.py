@@ -98,6 +98,16 @@ def test_jobs_committed_while_a_notification_is_on_its_way_share_the_next_one(
     assert notes[-len(CHANNELS) :] == announced(entry_id(jobs[-1]))
 
 
+def test_jobs_created_within_the_interval_share_one_notification(api, listener, monkeypatch):
+    monkeypatch.setattr(announcer, "ANNOUNCE_INTERVAL_SECONDS", 2.0)
+    heard(listener)
+    jobs = [post(api) for _ in range(5)]
+    notes = heard(listener)
+    # The first may go at once; the others wait for the interval, and go in one.
+    assert 1 <= len(notes) // len(CHANNELS) <= 2
+    assert notes[-len(CHANNELS) :] == announced(entry_id(jobs[-1]))
+
+
 def test_an_announcement_after_the_database_dropped_the_connection_uses_a_new_one(
     api, listener, monkeypatch
 ):
