@@ -9,6 +9,8 @@ a purge never deletes an object that a job is about to point to.
 
 import hashlib
 import time
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor, wait
 
 from django.conf import settings
 from django.core import signing
@@ -49,14 +51,45 @@ def describe(data: bytes, extension: str) -> StoredObject:
 def put_object(data: bytes, extension: str) -> StoredObject:
     """Store bytes under their hash unless they are there already; idempotent."""
     stored = describe(data, extension)
+    put_objects([(stored, data)])
+    return stored
+
+
+# At most this many requests to a remote store at once, per worker process (shared by its
+# jobs): a job's eleven files go up in three rounds of round trips instead of eleven, and an
+# ailing store is not hit by more than this. Threads are kept, with their connections.
+_PARALLEL_REQUESTS = 4
+_requests = ThreadPoolExecutor(_PARALLEL_REQUESTS, thread_name_prefix="store")
+
+
+def put_objects(objects: Iterable[tuple[StoredObject, bytes]], *, uploaded: bool = False) -> None:
+    """Make sure each object is in the store. `uploaded`: the caller put them there a moment
+    ago and now holds their keys' locks; only what a purge deleted in between goes up again.
+
+    On a remote store the requests run concurrently, and this returns only once every one
+    has ended, so a caller that cleans up after a failure leaves no upload behind.
+    """
+    objects = list(objects)
+    if is_local():  # a local write is a system call or two: threads would only cost
+        for stored, data in objects:
+            _put(stored, data, check=True)
+        return
+    # Bytes under their own hash: a remote PUT is harmless to repeat, so one request (PUT)
+    # instead of asking first (HEAD, then PUT); a recheck is a HEAD, with a PUT if gone.
+    futures = [_requests.submit(_put, stored, data, uploaded) for stored, data in objects]
+    wait(futures)
+    for future in futures:
+        future.result()  # raises the first failure, once none is still uploading
+
+
+def _put(stored: StoredObject, data: bytes, check: bool) -> None:
     try:
-        if not default_storage.exists(stored.key):
+        if not (check and default_storage.exists(stored.key)):
             saved = default_storage.save(stored.key, ContentFile(data))
             if saved != stored.key:  # local storage renames on a race; the bytes are equal
                 default_storage.delete(saved)
     except Exception as exc:  # botocore and OS errors alike, after boto's own retries
         raise StorageUnavailable(f"could not store {stored.key}: {exc}") from exc
-    return stored
 
 
 def lock_keys(keys) -> None:

@@ -15,13 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from artifacts.kinds import OWN_KINDS, file_extension
-from artifacts.models import Artifact
+from artifacts.models import Artifact, StoredObject
 from artifacts.storage import (
     StorageUnavailable,
     delete_unreferenced,
     describe,
     lock_keys,
-    put_object,
+    put_objects,
 )
 from audit.models import record
 from jobs import inference, sources
@@ -151,11 +151,11 @@ def reuse_completed(job_id, signature: str, own: dict[str, bytes]) -> bool:
     )
     if source is None:
         return False
-    for kind, data in own.items():  # outside the transaction: a slow store holds no lock
-        put_object(data, file_extension(kind))
+    objects = _described(own)
+    put_objects(objects.values())  # outside the transaction: a slow store holds no lock
     with transaction.atomic():
         job = _locked(job_id, "reused_from")
-        own_keys = [describe(data, file_extension(kind)).key for kind, data in own.items()]
+        own_keys = [stored.key for stored, _ in objects.values()]
         lock_keys([*source.artifacts.values_list("storage_key", flat=True), *own_keys])
         keep_until = timezone.now() + timedelta(hours=settings.REUSE_MIN_REMAINING_HOURS)
         # read again now that purges must wait
@@ -164,8 +164,9 @@ def reuse_completed(job_id, signature: str, own: dict[str, bytes]) -> bool:
             return job.status != JobStatus.RUNNING
         if any(artifact.expires_at <= keep_until for artifact in shared):
             return False
+        put_objects(objects.values(), uploaded=True)
         stored = {artifact.kind: artifact.stored for artifact in shared}
-        stored.update({kind: put_object(data, file_extension(kind)) for kind, data in own.items()})
+        stored.update({kind: each for kind, (each, _) in objects.items()})
         Artifact.objects.attach(job, stored)
         job.reused_from = source
         record("job.reused", job=job, source=str(source.id), signature=signature)
@@ -173,30 +174,38 @@ def reuse_completed(job_id, signature: str, own: dict[str, bytes]) -> bool:
     return True
 
 
+# A job's files by kind, each with its content-addressed key: hashed once per job.
+Objects = dict[str, tuple[StoredObject, bytes]]
+
+
+def _described(files: dict[str, bytes]) -> Objects:
+    return {kind: (describe(data, file_extension(kind)), data) for kind, data in files.items()}
+
+
 def _complete(job_id, files: dict[str, bytes]) -> None:
-    keys = [describe(data, file_extension(kind)).key for kind, data in files.items()]
+    objects = _described(files)
+    keys = [stored.key for stored, _ in objects.values()]
     try:
-        if not _store_patiently(job_id, files):
+        if not _store_patiently(job_id, objects):
             _discard_unreferenced(keys)  # canceled while building: keep nothing
     except Exception:
         _discard_unreferenced(keys)  # uploaded by this attempt, but no row commits to them
         raise
 
 
-def _store_patiently(job_id, files: dict[str, bytes]) -> bool:
+def _store_patiently(job_id, objects: Objects) -> bool:
     """Upload and attach (False: the job was canceled meanwhile), retrying a failing store
     with backoff for the retry window.
 
     The uploads happen outside any transaction, so an outage holds no row or key lock;
-    under the locks `put_object` only checks that each object is (still) there.
+    under the locks only a check that each object is (still) there.
     """
     deadline = time.monotonic() + settings.STORAGE_RETRY_WINDOW_SECONDS
     pauses = backoff()
     while True:
         try:
-            for kind, data in files.items():
-                put_object(data, file_extension(kind))
-            return _attach_files(job_id, files)
+            put_objects(objects.values())
+            return _attach_files(job_id, objects)
         except StorageUnavailable:
             pause = next(pauses)
             if time.monotonic() + pause > deadline:
@@ -213,14 +222,14 @@ def backoff(first: float = 1.0, longest: float = 10.0) -> Iterator[float]:
         pause = min(pause * 2, longest)
 
 
-def _attach_files(job_id, files: dict[str, bytes]) -> bool:
+def _attach_files(job_id, objects: Objects) -> bool:
     with transaction.atomic():
         job = _locked(job_id)
         if job.status != JobStatus.RUNNING:
             return False
-        keys = [describe(data, file_extension(kind)).key for kind, data in files.items()]
-        lock_keys(keys)  # a purge cannot delete these objects until the rows commit
-        stored = {kind: put_object(data, file_extension(kind)) for kind, data in files.items()}
+        lock_keys(stored.key for stored, _ in objects.values())  # purges wait for the rows
+        put_objects(objects.values(), uploaded=True)
+        stored = {kind: each for kind, (each, _) in objects.items()}
         Artifact.objects.attach(job, stored)
         job.transition(JobStatus.COMPLETED, artifacts=sorted(stored))
     return True

@@ -11,6 +11,8 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
@@ -192,13 +194,21 @@ def runs(events: list[dict]) -> int:
 
 class StoreProxy:
     """A real HTTP proxy in front of an S3 server that refuses (503) on demand: for a while
-    (`refuse_for`), or the first PUT of each object (`fail_first_put`)."""
+    (`refuse_for`), the first PUT of each object (`fail_first_put`), or every PUT of the keys
+    ending with `refuse_suffix`; it can make each PUT take `put_seconds`, as a store some way
+    off would, and counts requests by method and the most PUTs it held at once."""
 
     def __init__(self, upstream: str, *, fail_first_put: bool = False):
         self.upstream = upstream
         self.fail_first_put = fail_first_put
         self.refuse_until = 0.0  # monotonic time until which every request gets a 503
+        self.refuse_suffix: str | None = None
+        self.put_seconds = 0.0
         self.puts: Counter = Counter()
+        self.methods: Counter = Counter()
+        self.most_puts_at_once = 0
+        self._puts_now = 0
+        self._count = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _ProxyHandler)
         self.server.proxy = self  # type: ignore[attr-defined]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -212,8 +222,25 @@ class StoreProxy:
             return True
         if method == "PUT":
             self.puts[path] += 1
-            return self.fail_first_put and self.puts[path] == 1
+            refused = self.refuse_suffix is not None and path.endswith(self.refuse_suffix)
+            return refused or (self.fail_first_put and self.puts[path] == 1)
         return False
+
+    @contextmanager
+    def in_flight(self, method: str) -> Iterator[None]:
+        """A request counted; a PUT held `put_seconds` and counted while it lasts."""
+        put = method == "PUT"
+        with self._count:
+            self.methods[method] += 1
+            self._puts_now += put
+            self.most_puts_at_once = max(self.most_puts_at_once, self._puts_now)
+        try:
+            if put:
+                time.sleep(self.put_seconds)  # the store's distance, not a wait for an event
+            yield
+        finally:
+            with self._count:
+                self._puts_now -= put
 
     def close(self) -> None:
         self.server.shutdown()
@@ -225,6 +252,10 @@ class _ProxyHandler(BaseHTTPRequestHandler):
     def _forward(self):
         proxy: StoreProxy = self.server.proxy  # type: ignore[attr-defined]
         body = self.rfile.read(int(self.headers.get("content-length") or 0))
+        with proxy.in_flight(self.command):
+            self._answer(proxy, body)
+
+    def _answer(self, proxy: "StoreProxy", body: bytes) -> None:
         if proxy.refuses(self.command, self.path):
             self.send_response(503)
             self.send_header("content-length", "0")
