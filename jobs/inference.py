@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection
@@ -67,6 +68,23 @@ class Request:
         return None if value == AUTO else value
 
 
+class Chosen(NamedTuple):
+    """A job's spec as written (its named dimensions kept: what is saved, and what edits
+    change), the same resolved for the engine (validated once on every path), and how it
+    was chosen."""
+
+    source: dict
+    spec: dict
+    model_info: dict
+
+
+class _Ruled(NamedTuple):
+    """The rules' reading of a prompt, and its spec resolved."""
+
+    read: Interpretation
+    spec: dict
+
+
 def provider() -> hf.Provider | None:
     if not settings.HF_TOKEN:
         return None
@@ -81,48 +99,46 @@ def provider() -> hf.Provider | None:
     )
 
 
-def choose_spec(request: Request) -> tuple[dict, dict]:
-    """(spec, model_info) for a prompt: the spec as read or answered (its named dimensions
-    kept), already validated; a CodedError when there is none. `model_info["reading"]`
-    says what of the prompt was read, assumed and not read."""
+def choose_spec(request: Request) -> Chosen:
+    """The spec for a prompt, as read or answered; a CodedError when there is none.
+    `model_info["reading"]` says what of the prompt was read, assumed and not read."""
     with _refusal_reading_kept(request.job):
         return _choose_spec(request)
 
 
-def _choose_spec(request: Request) -> tuple[dict, dict]:
+def _choose_spec(request: Request) -> Chosen:
     flags = suspicious_patterns(request.prompt)
     if flags and request.job is not None:  # make_part has no job and no audit trail
         record("prompt.suspicious", job=request.job, patterns=flags)
     rules, rules_error = _rules(request)
     model = None if flags else provider()  # a hostile prompt never reaches the paid model
     if rules is not None and (
-        model is None or confidence(rules.spec) * 100 >= settings.RULES_CONFIDENCE_PERCENT
+        model is None or confidence(rules.read.spec) * 100 >= settings.RULES_CONFIDENCE_PERCENT
     ):
         return _rules_or_fail(rules, rules_error, "rules")
     if model is None:
         return _rules_or_fail(rules, rules_error, "rules", "rules_only")
     cached = _cached(request)
     if cached is not None:
-        return cached, _info("cache", reading=_read_by_model(cached))
+        return Chosen(cached, validate_spec(cached), _info("cache", reading=_read_by_model(cached)))
     return _from_model(request, model, rules, rules_error)
 
 
-def choose_edit(words: str, parent: dict, job: Job) -> tuple[dict, dict]:
-    """(edited spec, model_info) for an edit in words of `parent`: the rules read the common
+def choose_edit(words: str, parent: dict, job: Job) -> Chosen:
+    """The edited spec for an edit in words of `parent`: the rules read the common
     edits; anything else goes to the model with the parent spec in context; an edit neither
     can read is refused, naming what was not read."""
     with _refusal_reading_kept(job):
         return _choose_edit(words, parent, job)
 
 
-def _choose_edit(words: str, parent: dict, job: Job) -> tuple[dict, dict]:
+def _choose_edit(words: str, parent: dict, job: Job) -> Chosen:
     flags = suspicious_patterns(words)
     if flags:
         record("prompt.suspicious", job=job, patterns=flags)
     try:
         edited, reading = edits.read_edit(parent, words)
-        validate_spec(edited)
-        return edited, _info("rules_edit", reading=reading)
+        return Chosen(edited, validate_spec(edited), _info("rules_edit", reading=reading))
     except edits.EditNotUnderstood as refusal:
         model = None if flags else provider()
         if model is None:
@@ -143,23 +159,24 @@ def _refusal_reading_kept(job: Job | None) -> Iterator[None]:
         raise
 
 
-def _rules(request: Request) -> tuple[Interpretation | None, PromptNotUnderstood | None]:
+def _rules(request: Request) -> tuple[_Ruled | None, PromptNotUnderstood | None]:
     """(reading, None) when the rules read every word; (None, why) when a model may do
     better."""
     output_type, mode = request.asked(request.output_type), request.asked(request.mode)
     try:
         read = read_prompt(request.prompt, output_type, mode)
-        validate_spec(read.spec)
-        return read, None
+        return _Ruled(read, validate_spec(read.spec)), None
     except PromptNotUnderstood as error:
         return None, error
 
 
-def _rules_or_fail(rules, rules_error, path: str, reason: str | None = None):
+def _rules_or_fail(rules: _Ruled | None, rules_error, path: str, reason: str | None = None):
     if rules is None:
         raise rules_error
     why = {} if reason is None else {"reason": reason}
-    return rules.spec, _info(path, confidence=confidence(rules.spec), **why, reading=rules.reading)
+    source = rules.read.spec
+    info = _info(path, confidence=confidence(source), **why, reading=rules.read.reading)
+    return Chosen(source, rules.spec, info)
 
 
 def _read_by_model(spec: dict) -> Account:
@@ -215,7 +232,7 @@ def _from_model(request: Request, model: hf.Provider, rules, rules_error):
     if request.asked(request.output_type) not in (None, answer.spec["output_type"]):
         # the client's output type is kept: a model that changed it did not answer the request
         return _rules_or_fail(rules, rules_error, "rules_fallback", "model_output_type")
-    return answer.source, _model_info(answer, started)
+    return Chosen(answer.source, answer.spec, _model_info(answer, started))
 
 
 def _model_info(answer: hf.Answer, started: float) -> dict:

@@ -31,7 +31,6 @@ from jobs.prompt import normalize_prompt, prompt_key
 from naturalcad.errors import CodedError
 from naturalcad.geometry import runner
 from naturalcad.spec.signature import canonical_signature
-from naturalcad.spec.validate import validate_spec
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +44,7 @@ def run_job(job_id: str, *, resumed: bool = False) -> None:
     log = sources.BuildLog(job)
     try:
         with log.timed("spec"):
-            source, model_info = sources.spec_for(job)
-            spec = validate_spec(source)
+            source, spec, model_info = sources.spec_for(job)
         log.path(model_info)
         signature = _save_spec(job, source, spec, model_info)
         own = sources.own_files(source, log)
@@ -71,9 +69,8 @@ def derive_spec(prompt: str, output_type: str, mode: str, job: Job | None = None
     """(spec resolved for the engine, model_info) by rules, prompt cache or model; a
     CodedError if none."""
     key = job.prompt_key if job else prompt_key(normalize_prompt(prompt), output_type, mode)
-    request = inference.Request(prompt, output_type, mode, key=key, job=job)
-    source, model_info = inference.choose_spec(request)
-    return validate_spec(source), model_info
+    chosen = inference.choose_spec(inference.Request(prompt, output_type, mode, key=key, job=job))
+    return chosen.spec, chosen.model_info
 
 
 # The worker runs WORKER_CONCURRENCY jobs at once, and their builds take turns for these

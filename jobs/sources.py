@@ -17,14 +17,17 @@ from jobs import inference
 from jobs.models import Job, Origin
 from naturalcad.errors import CodedError
 from naturalcad.geometry.script import emit_script
+from naturalcad.spec.validate import validate_spec
 
 Spec = dict[str, Any]
 
 
-def spec_for(job: Job) -> tuple[Spec, dict[str, Any]]:
-    """(the spec as written, model_info) for this job; a CodedError when there is none."""
-    if job.origin in (Origin.SPEC, Origin.DIMENSIONS):  # validated when it was submitted
-        return dict(job.spec_json or {}), {"path": job.origin, "provider": None, "model": None}
+def spec_for(job: Job) -> inference.Chosen:
+    """This job's spec, as written and resolved; a CodedError when there is none."""
+    if job.origin in (Origin.SPEC, Origin.DIMENSIONS):  # checked when submitted; resolved here
+        source = dict(job.spec_json or {})
+        info = {"path": job.origin, "provider": None, "model": None}
+        return inference.Chosen(source, validate_spec(source), info)
     if job.origin == Origin.WORDS:
         parent = Job.objects.only("spec_json").filter(children=job).first()
         if parent is None or not parent.spec_json:

@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 
 from jobs import inference, pipeline
 from jobs.models import Job, JobStatus
+from naturalcad.spec import validate
 from tests.conftest import ROOT, spec_document, stl_size
 from tests.fake_hf import ok
 
@@ -105,3 +106,39 @@ def test_an_edit_nothing_can_read_is_refused_naming_what(api, built_plate, setti
         "not_read": ["engrave my name"],
     }
     assert not job.artifacts.exists()
+
+
+def test_the_worker_validates_a_spec_once_whichever_way_it_came(
+    api, built_plate, model, monkeypatch
+):
+    checked: list[dict] = []
+    resolve = validate._resolve  # the last step of every validation, wherever it is called
+
+    def counting(spec):
+        checked.append(spec)
+        return resolve(spec)
+
+    monkeypatch.setattr(validate, "_resolve", counting)
+    plate = json.loads((ROOT / EXAMPLE).read_text())
+    model.answer(ok({**plate, "intent": "desk widget"}))
+    sized = api.post("/jobs", {"spec": spec_document(
+        {"name": "p", "feature_type": "box", "length": "length", "width": 40, "height": 5},
+        dimensions={"length": 100})}, format="json").json()  # fmt: skip
+    pipeline.run_job(sized["id"])
+    ways = [
+        ("rules", {"prompt": "a 40 mm cube"}, {}),
+        ("model", {"prompt": "a small widget for my desk"}, {}),
+        ("spec", {"spec": {**plate, "intent": "the plate again"}}, {}),
+        ("dimensions", {"dimensions": {"length": 130}}, sized),
+        ("rules_edit", {"prompt": "make it 140 mm long"}, built_plate),
+    ]
+    for way, body, parent in ways:
+        if parent:
+            body["parent"] = parent["id"]
+        secret = {"HTTP_X_JOB_SECRET": parent["secret"]} if parent else {}
+        created = api.post("/jobs", body, format="json", **secret).json()
+        checked.clear()
+        pipeline.run_job(created["id"])
+        job = Job.objects.get(id=created["id"])
+        assert job.status == JobStatus.COMPLETED, (way, job.error_text)
+        assert (job.model_info_json["path"], len(checked)) == (way, 1)

@@ -30,7 +30,8 @@ def model(settings, fake_hf):
 
 def choose(prompt: str, job=None):
     key = prompt_key(prompt.lower(), "3d_solid", "part")
-    return inference.choose_spec(inference.Request(prompt, "3d_solid", "part", key=key, job=job))
+    chosen = inference.choose_spec(inference.Request(prompt, "3d_solid", "part", key=key, job=job))
+    return chosen.source, chosen.model_info
 
 
 @pytest.mark.django_db
@@ -176,6 +177,6 @@ def test_auto_lets_the_reading_choose_the_output_type_and_say_so():
     key = prompt_key("laser cut plate", "auto", "auto")
     request = inference.Request("laser cut plate 100 x 50 with 4 corner holes", "auto", "auto")
     request.key = key
-    spec, _ = inference.choose_spec(request)
+    spec = inference.choose_spec(request).source
     assert (spec["output_type"], spec["mode"]) == ("2d_vector", "sketch")
     assert "output type 2d_vector, read from the prompt" in spec["notes"]
