@@ -52,7 +52,7 @@ from naturalcad.geometry import runner  # noqa: E402
 
 CLIENT = Client(tier="trusted", ip_hash="bench")
 LATENCY_TRIALS = int(os.environ.get("BENCH_TRIALS", "15"))
-THROUGHPUT_ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+THROUGHPUT_ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 
 
 def everyday(round_: int) -> list[str]:
