@@ -131,17 +131,19 @@ class OthersCpu:
 
     def __exit__(self, *exc: object) -> None:
         seconds = time.perf_counter() - self.started
-        others = (_busy() - self.busy) - (self._mine() - self.mine)
-        self.cores = max(0.0, others) / seconds  # processes that ended are not counted
+        mine = self._mine()
+        # a process that ended meanwhile (a retired geometry child) counts as another's
+        ours = sum(cpu - self.mine.get(pid, 0.0) for pid, cpu in mine.items())
+        self.cores = (_busy() - self.busy - ours) / seconds
 
-    def _mine(self) -> float:
-        total = 0.0
+    def _mine(self) -> dict[int, float]:
+        cpu = {}
         for root in self.own:
             for each in [root, *root.children(recursive=True)]:
                 with contextlib.suppress(psutil.NoSuchProcess):
                     times = each.cpu_times()
-                    total += times.user + times.system
-        return total
+                    cpu[each.pid] = times.user + times.system
+        return cpu
 
 
 def _busy() -> float:

@@ -25,7 +25,8 @@ from naturalcad.errors import CodedError
 logger = logging.getLogger(__name__)
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["naturalcad.geometry.worker_child"])
-# A child is retired after this many builds, so that a slow leak cannot grow without end.
+# A child is retired after this many builds (a build's drawing is part of it), so that a
+# slow leak cannot grow without end.
 MAX_BUILDS_PER_CHILD = 200
 # A child that dies of something other than our limits (killed from outside, the kernel's
 # OOM killer, a crash) says nothing about the spec: the build gets this many more tries.
@@ -68,7 +69,6 @@ class _Child:
         theirs.close()
 
     def run(self, task: str, spec: dict[str, Any], timeout: float) -> Any:
-        self.builds += 1
         try:
             self.conn.send((task, spec))
             if not self.conn.poll(timeout):
@@ -166,6 +166,7 @@ def _run_once(
     drawing: "DrawingRequest | None" = None,
 ) -> Any:
     child = _take(memory_mb)
+    child.builds += 1
     try:
         result = child.run(task, spec, timeout)
         if drawing is not None:

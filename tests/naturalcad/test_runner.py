@@ -59,3 +59,16 @@ def test_an_impossible_request_is_a_clear_error():
     with pytest.raises(CodedError) as caught:
         runner.build_files(spec(BOX, hole), timeout=60, memory_mb=2048)
     assert caught.value.code == "hole_outside_body"
+
+
+def test_a_child_is_retired_after_its_builds_its_drawings_not_counted(monkeypatch):
+    monkeypatch.setattr(runner, "MAX_BUILDS_PER_CHILD", 2)
+    runner.stop_idle_children()
+    title = runner.DrawingRequest({"intent": "a block", "job_id": "j", "date": "2026-11-29"}, 60)
+    children = []
+    for _ in range(3):
+        runner.build_files(spec(BOX), timeout=60, memory_mb=2048, drawing=title)
+        children.append(runner._idle[0].proc.pid if runner._idle else None)
+    first, second, third = children  # the idle child after each build
+    assert first is not None and second is None  # the same child built twice, then retired
+    assert third not in (None, first)
