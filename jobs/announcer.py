@@ -42,6 +42,11 @@ EXIT_WAIT_SECONDS = 2.0
 
 class Announcer:
     def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Start afresh: in a forked child, whose copy of the lock may be held by a thread
+        that the fork did not copy."""
         self._changed = threading.Condition()
         self._asked = 0  # entries handed over so far
         self._sent = 0  # of those, how many a notification sent (or lost) covered
@@ -65,15 +70,20 @@ class Announcer:
             asked = self._asked
             return self._changed.wait_for(lambda: self._sent >= asked, timeout)
 
+    def _pending(self) -> bool:
+        return self._asked > self._sent
+
     def _run(self) -> None:
         database = connections.create_connection(DEFAULT_DB_ALIAS)
         while True:
             # Entries handed over meanwhile wait for the next notification.
             time.sleep(ANNOUNCE_INTERVAL_SECONDS)
             with self._changed:
-                if not self._changed.wait_for(lambda: self._asked > self._sent, IDLE_SECONDS):
-                    database.close()
-                    self._changed.wait_for(lambda: self._asked > self._sent)
+                idle = not self._changed.wait_for(self._pending, IDLE_SECONDS)
+            if idle:
+                _close(database)
+            with self._changed:
+                self._changed.wait_for(self._pending)
                 asked, latest = self._asked, self._latest
             self._send(database, latest)
             with self._changed:
@@ -91,8 +101,7 @@ class Announcer:
                     cursor.execute(_NOTIFY, [CHANNELS[0], payload, CHANNELS[1], payload])
                 return
             except Exception as error:
-                with contextlib.suppress(Exception):
-                    database.close()
+                _close(database)
                 if attempt:  # these entries wait for the worker's next poll
                     logger.warning(
                         "could not announce queue entries up to %s: %s",
@@ -101,5 +110,11 @@ class Announcer:
                     )
 
 
+def _close(database: BaseDatabaseWrapper) -> None:
+    with contextlib.suppress(Exception):  # a connection already lost closes with an error
+        database.close()
+
+
 announce = Announcer()
 atexit.register(announce.flush, EXIT_WAIT_SECONDS)
+os.register_at_fork(after_in_child=announce.reset)

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 
 import psycopg
@@ -124,6 +125,29 @@ def test_a_process_that_exits_at_once_still_sends_what_it_was_handed(listener, s
     code = "import django; django.setup(); from jobs.announcer import announce; announce(4242)"
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=subprocess_env, check=True)
     assert heard(listener) == announced(4242)
+
+
+def test_a_forked_child_announces_even_if_the_fork_came_while_a_thread_held_the_lock(listener):
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with announcer.announce._changed:
+            holding.set()
+            release.wait()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    holding.wait()
+    child = os.fork()
+    if child == 0:  # the child: a second chance at nothing but this
+        signal.alarm(10)  # a lock copied held would block for ever
+        announce(4343)
+        os._exit(0 if announce.flush(timeout=5) else 1)
+    release.set()
+    holder.join()
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert heard(listener) == announced(4343)
 
 
 def test_any_other_queue_entry_is_announced_by_procrastinates_trigger(listener):
