@@ -150,25 +150,31 @@ def reuse_completed(job_id, signature: str, own: dict[str, bytes]) -> bool:
         return False
     objects = _described(own)
     put_objects(objects.values())  # outside the transaction: a slow store holds no lock
-    with transaction.atomic():
-        job = _locked(job_id, "reused_from")
-        own_keys = [stored.key for stored, _ in objects.values()]
-        lock_keys([*source.artifacts.values_list("storage_key", flat=True), *own_keys])
-        keep_until = timezone.now() + timedelta(hours=settings.REUSE_MIN_REMAINING_HOURS)
-        # read again now that purges must wait
-        shared = list(source.artifacts.exclude(kind__in=OWN_KINDS))
-        if job.status != JobStatus.RUNNING or not shared:
-            return job.status != JobStatus.RUNNING
-        if any(artifact.expires_at <= keep_until for artifact in shared):
-            return False
-        put_objects(objects.values(), uploaded=True)
-        stored = {artifact.kind: artifact.stored for artifact in shared}
-        stored.update({kind: each for kind, (each, _) in objects.items()})
-        Artifact.objects.attach(job, stored)
-        job.reused_from = source
-        record("job.reused", job=job, source=str(source.id), signature=signature)
-        job.transition(JobStatus.COMPLETED, reused_from=str(source.id))
-    return True
+    own_keys = [stored.key for stored, _ in objects.values()]
+    attached = False
+    try:
+        with transaction.atomic():
+            job = _locked(job_id, "reused_from")
+            lock_keys([*source.artifacts.values_list("storage_key", flat=True), *own_keys])
+            keep_until = timezone.now() + timedelta(hours=settings.REUSE_MIN_REMAINING_HOURS)
+            # read again now that purges must wait
+            shared = list(source.artifacts.exclude(kind__in=OWN_KINDS))
+            if job.status != JobStatus.RUNNING or not shared:
+                return job.status != JobStatus.RUNNING
+            if any(artifact.expires_at <= keep_until for artifact in shared):
+                return False
+            put_objects(objects.values(), uploaded=True)
+            stored = {artifact.kind: artifact.stored for artifact in shared}
+            stored.update({kind: each for kind, (each, _) in objects.items()})
+            Artifact.objects.attach(job, stored)
+            job.reused_from = source
+            record("job.reused", job=job, source=str(source.id), signature=signature)
+            job.transition(JobStatus.COMPLETED, reused_from=str(source.id))
+            attached = True
+        return True
+    finally:
+        if not attached:  # a build (or nothing, if canceled) follows: no row has them
+            _discard_unreferenced(own_keys)
 
 
 # A job's files by kind, each with its content-addressed key: hashed once per job.

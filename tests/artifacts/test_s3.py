@@ -83,6 +83,8 @@ def test_a_part_whose_files_expire_soon_is_built_again(s3, make_job):
     pipeline.run_job(str(second.id))
     second.refresh_from_db()
     assert (second.status, second.reused_from_id) == (JobStatus.COMPLETED, None)
+    # what the refused reuse had put (its spec, script and log of then) went with it
+    assert s3.object_keys() == {a.storage_key for a in Artifact.objects.all()}
 
 
 def test_an_unreachable_store_fails_the_job_and_leaves_no_rows(s3, settings, monkeypatch, make_job):
