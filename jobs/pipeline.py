@@ -149,10 +149,10 @@ def reuse_completed(job_id, signature: str, own: dict[str, bytes]) -> bool:
     if source is None:
         return False
     objects = _described(own)
-    put_objects(objects.values())  # outside the transaction: a slow store holds no lock
     own_keys = [stored.key for stored, _ in objects.values()]
     attached = False
     try:
+        put_objects(objects.values())  # outside the transaction: a slow store holds no lock
         with transaction.atomic():
             job = _locked(job_id, "reused_from")
             lock_keys([*source.artifacts.values_list("storage_key", flat=True), *own_keys])
