@@ -2,8 +2,10 @@ import os
 import struct
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import quote
 
 import boto3
@@ -12,7 +14,7 @@ from django.db import connection
 from moto.server import ThreadedMotoServer
 from rest_framework.test import APIClient
 
-from jobs import access
+from jobs import access, ratelimit_cache
 from jobs.access import hash_key
 from jobs.models import Job, JobStatus
 from naturalcad.storage_settings import build_storages
@@ -33,6 +35,15 @@ def fresh_process_caches():
     empty in each test: the database under it is another one."""
     access._live_keys.clear()
     access._last_depth = (0, 0, float("-inf"))
+
+
+@pytest.fixture(autouse=True)
+def steady_rate_windows(monkeypatch):
+    """Rate-limit windows align to the clock (a "1/h" window ends on the hour), so two
+    requests of one test either side of a boundary would be counted in two windows, the
+    second let through. The windows read a clock held in the middle of this hour and minute."""
+    steady = time.time() // 3600 * 3600 + 1830
+    monkeypatch.setattr(ratelimit_cache, "time", SimpleNamespace(time=lambda: steady))
 
 
 @pytest.fixture(autouse=True)
