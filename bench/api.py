@@ -226,7 +226,7 @@ def reset(big: bool) -> None:
     # Statistics saying "no rows" while a run fills the tables would make each connection's
     # cached plans for the foreign-key checks scan the whole table on every insert: five scans
     # of jobs_job a POST, 44 million rows read over one run, a state no deployment holds for
-    # long (autovacuum analyzes a table as it grows). It cost a POST about 0.7 ms of Postgres.
+    # long (autovacuum analyzes a table as it grows). It had cost a POST 0.4-0.9 ms of Postgres.
 
 
 def completed_job() -> Job:
