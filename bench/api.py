@@ -116,18 +116,22 @@ def lua(method: str, body: str, headers: dict[str, str], forwarded: bool) -> str
 
 
 def cpu_seconds(processes: list[psutil.Process]) -> dict[int, float]:
-    """CPU time spent so far by each process still running, by pid."""
+    """CPU time spent so far by each process still running, by pid, with that of its children
+    that ended: a connection's backend ends when Django closes a connection past its
+    CONN_MAX_AGE, mid-run, and its time is then its parent's (the postmaster's) to report."""
     spent = {}
     for process in processes:
-        with contextlib.suppress(psutil.NoSuchProcess):  # a connection's backend that ended
+        with contextlib.suppress(psutil.NoSuchProcess):  # ended since the tree was listed
             times = process.cpu_times()
-            spent[process.pid] = times.user + times.system
+            spent[process.pid] = sum(times[:4])  # user, system, children's user and system
     return spent
 
 
 def since(before: dict[int, float], now: dict[int, float]) -> float:
-    """CPU time spent between the two readings (a process started since counts whole)."""
-    return sum(seconds - before.get(pid, 0.0) for pid, seconds in now.items())
+    """CPU time spent between the two readings: a process started since counts whole, and one
+    that ended counts in its parent's children (so its time before the first reading is taken
+    off)."""
+    return sum(now.values()) - sum(before.values())
 
 
 def tree(process: psutil.Process) -> list[psutil.Process]:
