@@ -127,7 +127,9 @@ def cpu_seconds(processes: list[psutil.Process]) -> dict[int, float]:
     for process in processes:
         with contextlib.suppress(psutil.NoSuchProcess):  # ended since the tree was listed
             times = process.cpu_times()
-            spent[process.pid] = sum(times[:4])  # user, system, children's user and system
+            spent[process.pid] = (
+                times.user + times.system + times.children_user + times.children_system
+            )
     return spent
 
 
