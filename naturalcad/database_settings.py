@@ -16,8 +16,11 @@ from naturalcad.env import env_bool
 
 # Supabase's transaction pooler listens here; its session pooler and direct connections on 5432.
 TRANSACTION_POOLER_PORT = 6543
-# Seconds a web process keeps a direct connection between requests.
+# Seconds a process keeps its connection between requests, direct or to a pooler: under the
+# idle cut of a NAT or pooler in between. Each kept connection is checked before a request
+# reuses it (naturalcad/postgres: no round trip), so one that was cut is replaced, not failed.
 CONN_MAX_AGE = 60
+ENGINE = "naturalcad.postgres"
 
 
 def database_settings(web_url: str | None, worker_url: str | None, *, web: bool) -> dict:
@@ -34,7 +37,7 @@ def database_settings(web_url: str | None, worker_url: str | None, *, web: bool)
             "needs a session of its own. Set WORKER_DATABASE_URL to a direct or session-mode "
             "connection (Supabase: port 5432)."
         )
-    return {"default": pooled(dj_database_url.parse(web_url, conn_max_age=0))}
+    return {"default": pooled(dj_database_url.parse(web_url, conn_max_age=CONN_MAX_AGE))}
 
 
 # A statement a direct connection has run this many times is prepared (parsed and planned
@@ -46,7 +49,7 @@ PREPARE_AFTER_RUNS = 5
 def direct(url: str) -> DBConfig:
     """A connection of this process's own, kept between requests: values bound by the server
     (a prepared statement needs them), statements run often prepared."""
-    database = dj_database_url.parse(url, conn_max_age=CONN_MAX_AGE)
+    database = kept(dj_database_url.parse(url, conn_max_age=CONN_MAX_AGE))
     database.setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=PREPARE_AFTER_RUNS
     )
@@ -54,8 +57,17 @@ def direct(url: str) -> DBConfig:
 
 
 def pooled(database: DBConfig) -> DBConfig:
-    """Settings that survive a pooler switching server connections between transactions."""
+    """Settings that survive a pooler switching server connections between transactions. The
+    connection to the pooler is kept too: opening one per request (TLS, then SCRAM) cost the
+    web three times the CPU of the request itself (bench/pooler.py)."""
+    database = kept(database)
     database.setdefault("OPTIONS", {})["prepare_threshold"] = None  # no prepared statements
     database["DISABLE_SERVER_SIDE_CURSORS"] = True
-    database["CONN_MAX_AGE"] = 0  # the pooler keeps the connections; we need not
+    return database
+
+
+def kept(database: DBConfig) -> DBConfig:
+    """A connection kept between requests, checked before each reuses it."""
+    database["ENGINE"] = ENGINE
+    database["CONN_HEALTH_CHECKS"] = True
     return database

@@ -27,7 +27,8 @@ SESSION = "postgresql://postgres.ref:pw@aws-0-eu-central-1.pooler.supabase.com:5
 SHOW = (
     "from django.conf import settings as s; import json; d = s.DATABASES['default']; "
     "print(json.dumps([d['PORT'], d.get('OPTIONS', {}), d['CONN_MAX_AGE'], "
-    "d.get('DISABLE_SERVER_SIDE_CURSORS', False), s.STORAGES['default']['BACKEND']]))"
+    "d.get('DISABLE_SERVER_SIDE_CURSORS', False), [d['ENGINE'], d['CONN_HEALTH_CHECKS']], "
+    "s.STORAGES['default']['BACKEND']]))"
 )
 
 
@@ -64,17 +65,19 @@ def test_local_artifacts_in_production_must_be_asked_for_and_writable(tmp_path):
     assert backend == "django.core.files.storage.FileSystemStorage" and media.is_dir()
 
 
-def test_the_web_goes_through_the_transaction_pooler_without_prepared_statements():
+def test_the_web_keeps_its_connection_to_the_transaction_pooler_without_prepared_statements():
     env = PRODUCTION | BUCKET | {"DATABASE_URL": POOLER, "WORKER_DATABASE_URL": SESSION}
-    port, options, max_age, no_cursors, _ = shown(settings_of(env, web=True))
-    assert (port, options, max_age, no_cursors) == (6543, {"prepare_threshold": None}, 0, True)
+    port, options, max_age, no_cursors, checked, _ = shown(settings_of(env, web=True))
+    assert (port, options, max_age, no_cursors) == (6543, {"prepare_threshold": None}, 60, True)
+    assert checked == ["naturalcad.postgres", True]
 
 
 def test_the_worker_and_migrations_take_the_session_connection():
     env = PRODUCTION | BUCKET | {"DATABASE_URL": POOLER, "WORKER_DATABASE_URL": SESSION}
-    port, options, max_age, _, _ = shown(settings_of(env))
+    port, options, max_age, _, checked, _ = shown(settings_of(env))
     prepared = {"server_side_binding": True, "prepare_threshold": 5}
     assert (port, options, max_age) == (5432, prepared, 60)
+    assert checked == ["naturalcad.postgres", True]
 
 
 def test_without_a_session_connection_only_the_web_starts_behind_a_transaction_pooler():

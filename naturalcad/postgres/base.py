@@ -1,0 +1,24 @@
+import select
+
+from django.db.backends.postgresql import base
+from psycopg import pq
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    def is_usable(self) -> bool:
+        """Whether a kept connection can serve the next request, without asking the server.
+
+        Django asks before a request's first query reuses a connection (CONN_HEALTH_CHECKS),
+        and its own check is a round trip (SELECT 1): one more statement on every request.
+        An idle connection has nothing to read, so a socket that does is one the server or a
+        pooler closed (a restart, a failover, an idle cut), or is telling why it will; a
+        connection left in a transaction is not reused either. A peer gone without a word is
+        found by the query, as before: a 503 for that request, and the next one reconnects."""
+        connection = self.connection
+        if connection is None or connection.closed:
+            return False
+        if connection.info.transaction_status != pq.TransactionStatus.IDLE:
+            return False
+        socket = select.poll()  # not select.select: it cannot watch descriptors past 1023
+        socket.register(connection.fileno(), select.POLLIN)
+        return not socket.poll(0)
