@@ -43,6 +43,8 @@ manage: $(STAMP)
 test: $(STAMP)
 	@command -v chromium >/dev/null 2>&1 || command -v "$$NATURALCAD_CHROMIUM" >/dev/null 2>&1 || \
 		echo "\n*** BROWSER TESTS WILL BE SKIPPED: no chromium (apt-get install chromium) ***\n"
+	@command -v pgbouncer >/dev/null 2>&1 || test -x /usr/sbin/pgbouncer || \
+		echo "\n*** POOLER TESTS WILL BE SKIPPED: no pgbouncer (apt-get install pgbouncer) ***\n"
 	$(MAKE) --no-print-directory lint
 	$(PY) -m naturalcad.stack exec -- $(PY) -m pytest $(PYTEST_ARGS)
 

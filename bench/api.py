@@ -185,11 +185,12 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def start(command: list[str], health: str) -> subprocess.Popen:
+def start(command: list[str], health: str, env: dict[str, str] | None = None) -> subprocess.Popen:
     port = free_port()
     pauses = tempfile.mkdtemp(prefix="naturalcad-gc-")  # bench/gc_pauses writes there
     path = os.pathsep.join(filter(None, [str(GC_PAUSES), os.environ.get("PYTHONPATH")]))
-    env = os.environ | {"PORT": str(port), "PYTHONPATH": path, "NATURALCAD_GC_PAUSES": pauses}
+    env = os.environ | (env or {})
+    env |= {"PORT": str(port), "PYTHONPATH": path, "NATURALCAD_GC_PAUSES": pauses}
     server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
     server.base_url = f"http://127.0.0.1:{port}"
     server.pauses = Path(pauses)
@@ -319,12 +320,12 @@ def report(title: str, names: tuple[str, str], pairs: list[tuple[Run, Run]]) -> 
     print(
         f"  median of {len(pairs)}: ratio {median_ratio(pairs):.0%} (by CPU per request {cpu:.0%}),"
         f" p99 {statistics.median(mine.p99 for mine, _ in pairs):.1f} ms"
-        f" (bare {statistics.median(base.p99 for _, base in pairs):.1f} ms)"
+        f" ({names[0].strip()} {statistics.median(base.p99 for _, base in pairs):.1f} ms)"
     )
 
 
-def main() -> None:
-    load = os.getloadavg()[0]
+def migrate() -> None:
+    """The API's tables, and the bare service's."""
     call_command("migrate", verbosity=0)
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--run-syncdb", "-v0"],
@@ -332,6 +333,11 @@ def main() -> None:
         env=os.environ | {"DJANGO_SETTINGS_MODULE": "bench.bare.settings"},
         check=True,
     )
+
+
+def main() -> None:
+    load = os.getloadavg()[0]
+    migrate()
     global DATABASE
     DATABASE = database_server()
     _, space_key = issue_api_key("bench", Tier.SPACE)

@@ -1,0 +1,71 @@
+"""The web behind a real transaction pooler (PgBouncer in transaction mode, TLS and SCRAM), as
+production's web stands behind Supabase's: it keeps its connections, and a pooler restart
+costs no request an error."""
+
+import subprocess
+
+import httpx
+import pytest
+
+from naturalcad.stack import API_COMMAND, wait_until_up
+from tests.conftest import ROOT, database_url
+from tests.faults import GENEROUS, free_port
+from tests.pooler import PgBouncer, needs_pgbouncer
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), needs_pgbouncer]
+THREADS = 2
+
+
+@pytest.fixture
+def pooler():
+    bouncer = PgBouncer(database_url())
+    yield bouncer
+    bouncer.close()
+
+
+@pytest.fixture
+def web(pooler, subprocess_env, tmp_path):
+    port = free_port()
+    env = (
+        subprocess_env
+        | GENEROUS
+        | {
+            "DATABASE_URL": pooler.url,
+            "DATABASE_POOLER": "true",
+            "PORT": str(port),
+            "WEB_CONCURRENCY": "1",
+            "WEB_THREADS": str(THREADS),
+        }
+    )
+    with (tmp_path / "gunicorn.log").open("w") as log:
+        server = subprocess.Popen(API_COMMAND, cwd=ROOT, env=env, stdout=log, stderr=log)
+    url = f"http://127.0.0.1:{port}"
+    wait_until_up(f"{url}/health", process=server)
+    with httpx.Client(base_url=url, timeout=30) as http:
+        yield http
+    server.terminate()
+    server.wait(30)
+
+
+def post_and_read(http: httpx.Client, size: int) -> list[int]:
+    created = http.post("/jobs", json={"prompt": f"a {size} mm cube"})
+    read = http.get(f"/jobs/{created.json()['id']}") if created.status_code == 202 else created
+    return [created.status_code, read.status_code]
+
+
+def test_the_web_keeps_its_connections_to_the_pooler(web, pooler):
+    before = pooler.logins()
+    answers = [post_and_read(web, size) for size in range(10, 30)]
+    assert answers == [[202, 200]] * 20
+    # 40 requests; a connection per request would be 40 logins. At most one per thread,
+    # and the announcer's.
+    assert pooler.logins() - before <= THREADS + 1
+
+
+def test_after_the_pooler_restarts_no_request_fails(web, pooler):
+    assert [post_and_read(web, size) for size in range(10, 20)] == [[202, 200]] * 10
+    pooler.stop()  # every kept connection is cut
+    pooler.start()
+    before = pooler.logins()
+    assert [post_and_read(web, size) for size in range(20, 30)] == [[202, 200]] * 10
+    assert pooler.logins() > before  # the cut connections were replaced
