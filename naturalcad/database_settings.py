@@ -21,6 +21,19 @@ TRANSACTION_POOLER_PORT = 6543
 # one that the server or the pooler closed meanwhile is replaced, not failed.
 CONN_MAX_AGE = 60
 ENGINE = "naturalcad.postgres"
+# libpq's TCP settings for a kept connection whose peer vanished without closing it (a host
+# gone, a NAT entry dropped), which no check before reuse can see. A query sent there fails
+# after 10 s without an acknowledgement instead of the kernel's 15 minutes; an idle one is
+# probed after 20 s and dropped after 3 unanswered probes 5 s apart, so the check before its
+# next reuse finds it closed. Unix-socket connections ignore them. tests/test_pooler.py reads
+# them back off a kept socket; a vanished peer itself is not simulated (no network to cut).
+TCP_OPTIONS = {
+    "keepalives": 1,
+    "keepalives_idle": 20,
+    "keepalives_interval": 5,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 10_000,  # milliseconds
+}
 
 
 def database_settings(web_url: str | None, worker_url: str | None, *, web: bool) -> dict:
@@ -70,4 +83,5 @@ def kept(database: DBConfig) -> DBConfig:
     """A connection kept between requests, checked before each reuses it."""
     database["ENGINE"] = ENGINE
     database["CONN_HEALTH_CHECKS"] = True
+    database.setdefault("OPTIONS", {}).update(TCP_OPTIONS)
     return database

@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from naturalcad.database_settings import TCP_OPTIONS
 from tests.conftest import ROOT
 
 PRODUCTION = {
@@ -68,14 +69,15 @@ def test_local_artifacts_in_production_must_be_asked_for_and_writable(tmp_path):
 def test_the_web_keeps_its_connection_to_the_transaction_pooler_without_prepared_statements():
     env = PRODUCTION | BUCKET | {"DATABASE_URL": POOLER, "WORKER_DATABASE_URL": SESSION}
     port, options, max_age, no_cursors, checked, _ = shown(settings_of(env, web=True))
-    assert (port, options, max_age, no_cursors) == (6543, {"prepare_threshold": None}, 60, True)
+    unprepared = {"prepare_threshold": None, **TCP_OPTIONS}
+    assert (port, options, max_age, no_cursors) == (6543, unprepared, 60, True)
     assert checked == ["naturalcad.postgres", True]
 
 
 def test_the_worker_and_migrations_take_the_session_connection():
     env = PRODUCTION | BUCKET | {"DATABASE_URL": POOLER, "WORKER_DATABASE_URL": SESSION}
     port, options, max_age, _, checked, _ = shown(settings_of(env))
-    prepared = {"server_side_binding": True, "prepare_threshold": 5}
+    prepared = {"server_side_binding": True, "prepare_threshold": 5, **TCP_OPTIONS}
     assert (port, options, max_age) == (5432, prepared, 60)
     assert checked == ["naturalcad.postgres", True]
 
