@@ -72,7 +72,7 @@ def direct(url: str) -> DBConfig:
 def pooled(database: DBConfig) -> DBConfig:
     """Settings that survive a pooler switching server connections between transactions. The
     connection to the pooler is kept too: opening one per request (TLS, then SCRAM) took the
-    web's CPU per POST from 3.4 ms to 9.2 ms (bench/pooler.py)."""
+    web's CPU per POST from 3.1 ms to 8.9 ms (bench/pooler.py)."""
     database = kept(database)
     database.setdefault("OPTIONS", {})["prepare_threshold"] = None  # no prepared statements
     database["DISABLE_SERVER_SIDE_CURSORS"] = True
