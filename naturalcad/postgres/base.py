@@ -20,6 +20,6 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return False
         if connection.info.transaction_status != pq.TransactionStatus.IDLE:
             return super().is_usable()
-        socket = select.poll()  # not select.select: it cannot watch descriptors past 1023
-        socket.register(connection.fileno(), select.POLLIN)
-        return not socket.poll(0)
+        readable = select.poll()  # not select.select: it cannot watch descriptors past 1023
+        readable.register(connection.fileno(), select.POLLIN)
+        return not readable.poll(0)
