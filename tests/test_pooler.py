@@ -43,12 +43,14 @@ def web(pooler, subprocess_env, tmp_path):
     )
     with (tmp_path / "gunicorn.log").open("w") as log:
         server = subprocess.Popen(API_COMMAND, cwd=ROOT, env=env, stdout=log, stderr=log)
-    url = f"http://127.0.0.1:{port}"
-    wait_until_up(f"{url}/health", process=server)
-    with httpx.Client(base_url=url, timeout=30) as http:
-        yield http
-    server.terminate()
-    server.wait(30)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_up(f"{url}/health", process=server)
+        with httpx.Client(base_url=url, timeout=30) as http:
+            yield http
+    finally:
+        server.terminate()
+        server.wait(30)
 
 
 def post_and_read(http: httpx.Client, size: int) -> list[int]:
