@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -287,19 +288,21 @@ def measure(
     our_path: str,
     script: str,
     big: bool | None,
+    run: Callable[[str, str, subprocess.Popen], Run] = wrk,
 ) -> list[tuple[Run, Run]]:
     """PAIRS runs of each service, taking turns (the bare one, then ours), after a warm-up of
-    both; the tables reset before each run unless `big` is None (a read leaves them as they are)."""
-    wrk(bare.base_url + bare_path, script, bare)  # warm-up of both: connections, imports
-    wrk(ours.base_url + our_path, script, ours)
+    both; the tables reset before each run unless `big` is None (a read leaves them as they are).
+    `run` is one wrk run (a caller may read more around it)."""
+    run(bare.base_url + bare_path, script, bare)  # warm-up of both: connections, imports
+    run(ours.base_url + our_path, script, ours)
     pairs = []
     for _ in range(PAIRS):
         if big is not None:
             reset(big)
-        base = wrk(bare.base_url + bare_path, script, bare)
+        base = run(bare.base_url + bare_path, script, bare)
         if big is not None:
             reset(big)
-        pairs.append((wrk(ours.base_url + our_path, script, ours), base))
+        pairs.append((run(ours.base_url + our_path, script, ours), base))
     return pairs
 
 

@@ -52,17 +52,16 @@ def main() -> None:
             servers[name] = B.start(command, "/health", env | {"DJANGO_SETTINGS_MODULE": settings})
         assert pooler.process is not None
         bouncer = psutil.Process(pooler.process.pid)
-        wrk, names = B.wrk, {id(server): name for name, server in servers.items()}
+        names = {server: name for name, server in servers.items()}
 
         def wrk_and_pooler(url: str, script: str, server: subprocess.Popen) -> B.Run:
             """A wrk run, and the pooler's CPU per request during it."""
             cpu = sum(bouncer.cpu_times()[:2])
-            run = wrk(url, script, server)
+            run = B.wrk(url, script, server)
             used = 1000 * (sum(bouncer.cpu_times()[:2]) - cpu) / max(run.rps * B.SECONDS, 1)
-            pooler_ms[names[id(server)]].append(used)
+            pooler_ms[names[server]].append(used)
             return run
 
-        B.wrk = wrk_and_pooler  # measure's runs go through it
         post = B.lua(
             "POST",
             B.BODY.replace(', "session_id": "bench"', ""),
@@ -70,10 +69,11 @@ def main() -> None:
             True,
         )
         kept, before, checked = servers.values()
-        posts = B.measure(before, "/jobs", kept, "/jobs", post, big=False)
-        rounds = B.measure(checked, "/jobs", kept, "/jobs", post, big=False)
+        posts = B.measure(before, "/jobs", kept, "/jobs", post, False, wrk_and_pooler)
+        rounds = B.measure(checked, "/jobs", kept, "/jobs", post, False, wrk_and_pooler)
         path = f"/jobs/{B.completed_job().id}"
-        gets = B.measure(before, path, kept, path, B.lua("GET", "", {}, False), None)
+        get = B.lua("GET", "", {}, False)
+        gets = B.measure(before, path, kept, path, get, None, wrk_and_pooler)
     finally:
         for server in servers.values():
             server.terminate()
