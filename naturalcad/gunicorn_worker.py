@@ -38,6 +38,33 @@ util.write_error = write_json_error  # the one function gunicorn's workers write
 
 
 class Worker(ThreadWorker):
+    """gunicorn's threaded worker that takes a new connection only while one of its threads is
+    free.
+
+    gunicorn's own takes every connection it can, and a kept-alive connection stays with the
+    process that took it: under bench/api.py's load, 13 to 16 of wrk's 16 connections went
+    to one process in 18 runs of 54, whose requests then queued for its threads, one Python at
+    a time, while the other process idled. Left in the kernel's queue instead, a connection is taken
+    by the first process with a thread free: 8 and 8 (or 7 and 9) in every run since."""
+
+    busy = 0  # requests handed to the thread pool and not yet finished
+
+    def enqueue_req(self, conn: Any) -> None:
+        self.busy += 1
+        super().enqueue_req(conn)
+        self.set_accept_enabled(self.alive)
+
+    def finish_request(self, conn: Any, fs: Any) -> None:
+        self.busy -= 1
+        super().finish_request(conn, fs)  # which may hand the connection over again
+        self.set_accept_enabled(self.alive)
+
+    def set_accept_enabled(self, enabled: bool) -> None:
+        # Also asked by gunicorn's main loop on each turn, with enabled while under
+        # worker_connections, and with False once the process stops.
+        free = self.busy < self.cfg.threads and self.nr_conns < self.worker_connections
+        super().set_accept_enabled(enabled and free)
+
     def handle_error(self, req: Any, client: Any, addr: Any, exc: BaseException) -> None:
         # No address: gunicorn's warning then reads "ip=" instead of the raw client address.
         super().handle_error(req, client, None, exc)
