@@ -88,16 +88,16 @@ class Run:
     failed: int
     app_ms: float  # CPU of the service's processes per request
     db_ms: float  # CPU of the database's processes per request
-    # The busiest web process's share of the web processes' CPU: each of wrk's kept-alive
-    # connections stays with the process that took it, so an uneven share is uneven load.
-    busiest: float
+    # wrk's connections held by each web process, halfway through: each stays with the
+    # process that took it, so an uneven split is uneven load.
+    split: list[int]
 
     def __str__(self) -> str:
         bad = f", {self.failed} FAILED" if self.failed else ""
         return (
             f"{self.rps:7.0f} req/s  p50 {self.p50:6.1f} ms  p99 {self.p99:6.1f} ms"
-            f"  CPU/request {self.app_ms:4.2f} + {self.db_ms:4.2f} ms (db),"
-            f" busiest process {self.busiest:.0%}{bad}"
+            f"  CPU/request {self.app_ms:4.2f} + {self.db_ms:4.2f} ms (db)"
+            f"  connections {'/'.join(map(str, self.split))}{bad}"
         )
 
 
@@ -166,14 +166,15 @@ def wrk(url: str, script: str, server: subprocess.Popen) -> Run:
         file.write(script)
         file.flush()
         command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "-s"]
-        out = subprocess.run(
-            [*command, file.name, url], capture_output=True, text=True, check=True
-        ).stdout
+        load = subprocess.Popen([*command, file.name, url], stdout=subprocess.PIPE, text=True)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            load.wait(SECONDS / 2)
+        split = connections(server)
+        out, _ = load.communicate()
+        if load.returncode:
+            raise subprocess.CalledProcessError(load.returncode, command)
     app, database = tree(psutil.Process(server.pid)), tree(DATABASE)
-    after = cpu_seconds(app)
-    spent = since(before[0], after), since(before[1], cpu_seconds(database))
-    # gunicorn's workers: its arbiter (server.pid) serves no request.
-    worker_cpu = [after[pid] - before[0].get(pid, 0.0) for pid in after if pid != server.pid]
+    spent = since(before[0], cpu_seconds(app)), since(before[1], cpu_seconds(database))
     requests = int(re.search(r"(\d+) requests in", out).group(1))
     failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
@@ -185,7 +186,17 @@ def wrk(url: str, script: str, server: subprocess.Popen) -> Run:
         + (sum(map(int, errors.groups())) if errors else 0),
         app_ms=1000 * spent[0] / max(requests, 1),
         db_ms=1000 * spent[1] / max(requests, 1),
-        busiest=max(worker_cpu, default=0.0) / max(sum(worker_cpu), 1e-9),
+        split=split,
+    )
+
+
+def connections(server: subprocess.Popen) -> list[int]:
+    """The established connections to the server's port held by each of its web processes,
+    fewest first."""
+    port = int(server.base_url.rsplit(":", 1)[1])
+    return sorted(
+        sum(c.status == psutil.CONN_ESTABLISHED and c.laddr.port == port for c in connections)
+        for connections in (w.net_connections("tcp") for w in psutil.Process(server.pid).children())
     )
 
 

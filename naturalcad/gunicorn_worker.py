@@ -42,10 +42,12 @@ class Worker(ThreadWorker):
     free.
 
     gunicorn's own takes every connection it can, and a kept-alive connection stays with the
-    process that took it: under bench/api.py's load, 13 to 16 of wrk's 16 connections went
-    to one process in 18 runs of 54, whose requests then queued for its threads, one Python at
-    a time, while the other process idled. Left in the kernel's queue instead, a connection is taken
-    by the first process with a thread free: 8 and 8 (or 7 and 9) in every run since."""
+    process that took it: 12 to 16 of wrk's 16 connections went to one process in 6 of
+    bench/accept.py's 16 runs, whose requests then queued for its threads, one Python at a
+    time, while the other process had little to do. Left in the kernel's queue instead, a
+    connection goes to the first process with a thread free: 8 and 8, or 7 and 9, in every
+    run. Throughput is unchanged in the median; the tail is not (status polls' p99 40 -> 31 ms,
+    the slowest run's 53 -> 35 ms)."""
 
     busy = 0  # requests handed to the thread pool and not yet finished
 
