@@ -1,5 +1,6 @@
-"""The web's gunicorn worker (naturalcad/gunicorn_worker.py: a process takes a new connection
-only while one of its threads is free) against gunicorn's own threaded worker, in one run.
+"""The web's gunicorn worker (naturalcad/gunicorn_worker.py: a process whose threads are all
+busy leaves a new connection to one with a thread free) against gunicorn's own threaded
+worker, in one run.
 
     apt-get install -y wrk      (once)
     python -m naturalcad.stack exec -- python bench/accept.py
@@ -18,8 +19,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import bench.api as B  # sets Django up on this run's database
-from jobs.access import issue_api_key
-from jobs.models import Tier
 
 B.PAIRS = int(os.environ.get("ACCEPT_PAIRS", "6"))
 UNEVEN = 12  # of wrk's 16 connections in one process: a run this uneven or more
@@ -27,21 +26,12 @@ UNEVEN = 12  # of wrk's 16 connections in one process: a run this uneven or more
 
 def main() -> None:
     load = os.getloadavg()[0]
-    B.migrate()
-    B.DATABASE = B.database_server()
-    _, space_key = issue_api_key("bench", Tier.SPACE)
-    B.reset(big=False)
+    space_key = B.prepare()
     command = [*B.API_COMMAND, "--access-logfile", "/dev/null"]
     stock = B.start([*command, "-k", "gthread"], "/health")
     ours = B.start(command, "/health")
     try:
-        post = B.lua(
-            "POST",
-            B.BODY.replace(', "session_id": "bench"', ""),
-            {"Content-Type": "application/json", "Authorization": f"Bearer {space_key}"},
-            True,
-        )
-        posts = B.measure(stock, "/jobs", ours, "/jobs", post, False)
+        posts = B.measure(stock, "/jobs", ours, "/jobs", B.clients_post(space_key), False)
         path = f"/jobs/{B.completed_job().id}"  # the status poll, twice a second a visitor
         gets = B.measure(stock, path, ours, path, B.lua("GET", "", {}, False), None)
     finally:

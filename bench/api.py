@@ -357,12 +357,25 @@ def migrate() -> None:
     )
 
 
-def main() -> None:
-    load = os.getloadavg()[0]
+def prepare() -> str:
+    """This run's tables, its Postgres found and a Space key, which is returned."""
     migrate()
     global DATABASE
     DATABASE = database_server()
     _, space_key = issue_api_key("bench", Tier.SPACE)
+    reset(big=False)
+    return space_key
+
+
+def clients_post(space_key: str) -> str:
+    """The wrk script of a POST from one of CLIENTS end users, through the Space's key."""
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {space_key}"}
+    return lua("POST", BODY.replace(', "session_id": "bench"', ""), headers, True)
+
+
+def main() -> None:
+    load = os.getloadavg()[0]
+    space_key = prepare()
     posts, gets = statements(space_key)
     reset(big=False)
     with connection.cursor() as cursor:
@@ -372,12 +385,7 @@ def main() -> None:
     try:
         shapes = {
             "one client": (lua("POST", BODY, {"Content-Type": "application/json"}, False)),
-            f"{CLIENTS} clients": lua(
-                "POST",
-                BODY.replace(', "session_id": "bench"', ""),
-                {"Content-Type": "application/json", "Authorization": f"Bearer {space_key}"},
-                True,
-            ),
+            f"{CLIENTS} clients": clients_post(space_key),
         }
         results = {}
         for big in (False, True):

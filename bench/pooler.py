@@ -25,8 +25,6 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import bench.api as B  # sets Django up on this run's database
-from jobs.access import issue_api_key
-from jobs.models import Tier
 from tests.pooler import PgBouncer
 
 VARIANTS = {  # name -> settings module
@@ -38,10 +36,7 @@ VARIANTS = {  # name -> settings module
 
 def main() -> None:
     load = os.getloadavg()[0]
-    B.migrate()
-    B.DATABASE = B.database_server()
-    _, space_key = issue_api_key("bench", Tier.SPACE)
-    B.reset(big=False)
+    space_key = B.prepare()
     pooler = PgBouncer(os.environ["DATABASE_URL"])
     servers: dict[str, subprocess.Popen] = {}
     pooler_ms: dict[str, list[float]] = {name: [] for name in VARIANTS}  # ms a request
@@ -62,12 +57,7 @@ def main() -> None:
             pooler_ms[names[server]].append(used)
             return run
 
-        post = B.lua(
-            "POST",
-            B.BODY.replace(', "session_id": "bench"', ""),
-            {"Content-Type": "application/json", "Authorization": f"Bearer {space_key}"},
-            True,
-        )
+        post = B.clients_post(space_key)
         kept, before, checked = servers.values()
         posts = B.measure(before, "/jobs", kept, "/jobs", post, False, wrk_and_pooler)
         rounds = B.measure(checked, "/jobs", kept, "/jobs", post, False, wrk_and_pooler)

@@ -8,6 +8,7 @@ gunicorn writes these answers with `gunicorn.util.write_error` (an HTML page) an
 
 import json
 import re
+import time
 from typing import Any
 
 from gunicorn import glogging, util
@@ -37,35 +38,54 @@ def write_json_error(sock: Any, status_int: int, reason: str, mesg: str) -> None
 util.write_error = write_json_error  # the one function gunicorn's workers write errors with
 
 
+# How long a process whose threads are all busy leaves a waiting connection to the other
+# processes before it takes the connection itself, to be answered when a thread frees.
+ACCEPT_DEFERRAL_SECONDS = 0.005
+
+
 class Worker(ThreadWorker):
-    """gunicorn's threaded worker that takes a new connection only while one of its threads is
-    free.
+    """gunicorn's threaded worker that leaves a new connection to a process with a thread free.
 
     gunicorn's own takes every connection it can, and a kept-alive connection stays with the
-    process that took it: 12 to 16 of wrk's 16 connections went to one process in 6 of
-    bench/accept.py's 16 runs, whose requests then queued for its threads, one Python at a
-    time, while the other process had little to do. Left in the kernel's queue instead, a
-    connection goes to the first process with a thread free: 8 and 8, or 7 and 9, in every
-    run. Throughput is unchanged in the median; the tail is not (status polls' p99 40 -> 31 ms,
-    the slowest run's 53 -> 35 ms)."""
+    process that took it: 12 to 16 of wrk's 16 went to one process in 5 of bench/accept.py's
+    16 runs, whose requests then queued for its threads, one Python at a time, while the
+    other process had little to do. Here a process whose threads are all busy lets a waiting
+    connection be for ACCEPT_DEFERRAL_SECONDS, then takes it if no other process has: never
+    longer, or a busy process's own connections, each sending its next request at once,
+    would starve a new one (up to 420 ms, measured, before this bound)."""
 
     busy = 0  # requests handed to the thread pool and not yet finished
+    deferred: Any = None  # the listener with a connection left to the others
+    deferred_until = 0.0
 
     def enqueue_req(self, conn: Any) -> None:
         self.busy += 1
         super().enqueue_req(conn)
-        self.set_accept_enabled(self.alive)
 
     def finish_request(self, conn: Any, fs: Any) -> None:
         self.busy -= 1
-        super().finish_request(conn, fs)  # which may hand the connection over again
-        self.set_accept_enabled(self.alive)
+        super().finish_request(conn, fs)
+
+    def accept(self, listener: Any) -> None:
+        """The poller's call when a connection waits."""
+        if self.busy < self.cfg.threads:
+            super().accept(listener)
+            return
+        self.deferred, self.deferred_until = listener, time.monotonic() + ACCEPT_DEFERRAL_SECONDS
+        super().set_accept_enabled(False)  # no wake-up for it meanwhile
 
     def set_accept_enabled(self, enabled: bool) -> None:
-        # Also asked by gunicorn's main loop on each turn, with enabled while under
-        # worker_connections, and with False once the process stops.
-        free = self.busy < self.cfg.threads and self.nr_conns < self.worker_connections
-        super().set_accept_enabled(enabled and free)
+        """Asked by gunicorn's main loop on each turn while it is not accepting, with enabled
+        while under worker_connections, and with False once the process stops."""
+        if self.deferred is not None:
+            if not enabled:
+                self.deferred = None
+            elif self.busy < self.cfg.threads or time.monotonic() >= self.deferred_until:
+                listener, self.deferred = self.deferred, None
+                super().accept(listener)  # unless another process took it meanwhile
+            else:
+                return
+        super().set_accept_enabled(enabled)
 
     def handle_error(self, req: Any, client: Any, addr: Any, exc: BaseException) -> None:
         # No address: gunicorn's warning then reads "ip=" instead of the raw client address.
