@@ -195,8 +195,8 @@ def connections(server: subprocess.Popen) -> list[int]:
     fewest first."""
     port = int(server.base_url.rsplit(":", 1)[1])
     return sorted(
-        sum(c.status == psutil.CONN_ESTABLISHED and c.laddr.port == port for c in connections)
-        for connections in (w.net_connections("tcp") for w in psutil.Process(server.pid).children())
+        sum(c.status == psutil.CONN_ESTABLISHED and c.laddr.port == port for c in held)
+        for held in (w.net_connections("tcp") for w in psutil.Process(server.pid).children())
     )
 
 
