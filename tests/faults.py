@@ -22,6 +22,8 @@ import psutil
 import psycopg
 from pgserver._commands import pg_ctl
 
+from naturalcad.stack import API_COMMAND, wait_until_up
+
 ROOT = Path(__file__).resolve().parent.parent
 FINAL = {"completed", "failed", "blocked", "expired", "canceled"}
 # Short heartbeats and a sweep every 2 s, so that a test sees recovery in seconds.
@@ -42,6 +44,23 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextmanager
+def api_server(env: dict[str, str], log: Path) -> Iterator[int]:
+    """The API alone under gunicorn (`make run`'s command) with `env`, on a free port, its
+    output in `log`: yields the port once /health answers, and stops the server after."""
+    port = free_port()
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            API_COMMAND, cwd=ROOT, env=env | {"PORT": str(port)}, stdout=out, stderr=out
+        )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/health", process=server)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(30)
 
 
 def until(check, timeout: float, what: str, alive=None):

@@ -9,13 +9,12 @@ import signal
 import socket
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tests.faults import free_port
+from tests.faults import free_port, until
 
 PGBOUNCER = shutil.which("pgbouncer") or shutil.which("pgbouncer", path="/usr/sbin")
 needs_pgbouncer = pytest.mark.skipif(
@@ -97,15 +96,16 @@ logfile = {self.log}
                 stdout=subprocess.DEVNULL,
                 stderr=stderr,
             )
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
-            except OSError:
-                assert self.process.poll() is None, (self.dir / "stderr.txt").read_text()
-                assert time.monotonic() < deadline, "pgbouncer did not listen in 10 s"
-                time.sleep(0.05)
+        until(self._listening, 10, "pgbouncer listening")
+
+    def _listening(self) -> bool:
+        assert self.process is not None
+        assert self.process.poll() is None, (self.dir / "stderr.txt").read_text()
+        try:
+            socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+        except OSError:
+            return False
+        return True
 
     def stop(self) -> None:
         """Gone at once, as a crash or a lost host would leave it: every connection cut (its

@@ -4,13 +4,11 @@ API's JSON error shape, never a 5xx, never HTML; a huge body is refused unread."
 import json
 import os
 import socket
-import subprocess
 
 import pytest
 
-from naturalcad.stack import API_COMMAND, wait_until_up
-from tests.conftest import ROOT, database_url
-from tests.faults import free_port
+from tests.conftest import database_url
+from tests.faults import api_server
 
 # django_db so that the test database exists for the server; every request here is refused
 # before it could write anything.
@@ -22,28 +20,21 @@ LIMIT = 16 * 1024  # REQUEST_MAX_BYTES of the server under test
 def server(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock():
         url = database_url()
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "DEBUG"} | {
         "DATABASE_URL": url,
         "NATURALCAD_PROFILE": "local",
-        "PORT": str(port),
         "WEB_CONCURRENCY": "1",
         "WEB_THREADS": "2",
         "REQUEST_MAX_BYTES": str(LIMIT),
     }
     log_path = tmp_path_factory.mktemp("hostile") / "gunicorn.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(API_COMMAND, cwd=ROOT, env=env, stdout=log, stderr=log)
-    wait_until_up(f"http://127.0.0.1:{port}/health", process=proc)
-    yield Server(port, proc, log_path)
-    proc.terminate()
-    proc.wait(30)
+    with api_server(env, log_path) as port:
+        yield Server(port, log_path)
 
 
 class Server:
-    def __init__(self, port: int, proc: subprocess.Popen, log_path):
+    def __init__(self, port: int, log_path):
         self.port = port
-        self.proc = proc
         self.log_path = log_path
 
     def connect(self) -> socket.socket:

@@ -4,16 +4,15 @@ costs no request an error."""
 
 import os
 import socket
-import subprocess
+from functools import partial
 
 import httpx
 import pytest
 from django.db.utils import ConnectionHandler
 
-from naturalcad.database_settings import database_settings
-from naturalcad.stack import API_COMMAND, wait_until_up
-from tests.conftest import ROOT, database_url
-from tests.faults import GENEROUS, free_port
+from naturalcad.database_settings import TCP_OPTIONS, database_settings
+from tests.conftest import database_url
+from tests.faults import GENEROUS, api_server
 from tests.pooler import PgBouncer, needs_pgbouncer
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), needs_pgbouncer]
@@ -29,28 +28,13 @@ def pooler():
 
 @pytest.fixture
 def web(pooler, subprocess_env, tmp_path):
-    port = free_port()
-    env = (
-        subprocess_env
-        | GENEROUS
-        | {
-            "DATABASE_URL": pooler.url,
-            "DATABASE_POOLER": "true",
-            "PORT": str(port),
-            "WEB_CONCURRENCY": "1",
-            "WEB_THREADS": str(THREADS),
-        }
-    )
-    with (tmp_path / "gunicorn.log").open("w") as log:
-        server = subprocess.Popen(API_COMMAND, cwd=ROOT, env=env, stdout=log, stderr=log)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_until_up(f"{url}/health", process=server)
-        with httpx.Client(base_url=url, timeout=30) as http:
-            yield http
-    finally:
-        server.terminate()
-        server.wait(30)
+    env = subprocess_env | GENEROUS | {"DATABASE_URL": pooler.url, "DATABASE_POOLER": "true"}
+    env |= {"WEB_CONCURRENCY": "1", "WEB_THREADS": str(THREADS)}
+    with (
+        api_server(env, tmp_path / "gunicorn.log") as port,
+        httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http,
+    ):
+        yield http
 
 
 def post_and_read(http: httpx.Client, size: int) -> list[int]:
@@ -77,9 +61,12 @@ def test_kept_connections_carry_the_tcp_settings(pooler, monkeypatch):
     try:
         kept.ensure_connection()
         with socket.socket(fileno=os.dup(kept.connection.fileno())) as sock:
+            option = partial(sock.getsockopt, socket.IPPROTO_TCP)
             assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 1
-            assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE) == 20
-            assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT) == 10_000
+            assert option(socket.TCP_KEEPIDLE) == TCP_OPTIONS["keepalives_idle"]
+            assert option(socket.TCP_KEEPINTVL) == TCP_OPTIONS["keepalives_interval"]
+            assert option(socket.TCP_KEEPCNT) == TCP_OPTIONS["keepalives_count"]
+            assert option(socket.TCP_USER_TIMEOUT) == TCP_OPTIONS["tcp_user_timeout"]
     finally:
         kept.close()
 

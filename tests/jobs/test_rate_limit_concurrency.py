@@ -1,48 +1,37 @@
 """Limits hold exactly across processes: 50 requests at once, two API processes, a limit of 10
 requests, or a cap of 3 unfinished jobs."""
 
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from itertools import count
 
 import httpx
 import pytest
 
 from audit.models import AuditEvent
 from jobs.models import Job
-from naturalcad.stack import API_COMMAND, wait_until_up
-from tests.conftest import ROOT
-from tests.faults import free_port
+from tests.faults import api_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def two_process_api(subprocess_env, tmp_path):
-    servers = []
+    logs = (tmp_path / f"gunicorn-{n}.log" for n in count())
+    with ExitStack() as servers:
 
-    def start(**limits: str) -> str:
-        port = free_port()
-        env = subprocess_env | {
-            "PORT": str(port),
-            "WEB_CONCURRENCY": "2",
-            "WEB_THREADS": "8",
-            "RATE_LIMIT_ANONYMOUS": "10/d",
-            "MAX_UNFINISHED_PER_CLIENT": "1000",
-            "MAX_QUEUE_DEPTH": "1000",
-            **limits,
-        }
-        log = (tmp_path / "gunicorn.log").open("w")
-        servers.append(
-            subprocess.Popen(API_COMMAND, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        )
-        url = f"http://127.0.0.1:{port}"
-        wait_until_up(f"{url}/health")
-        return url
+        def start(**limits: str) -> str:
+            env = subprocess_env | {
+                "WEB_CONCURRENCY": "2",
+                "WEB_THREADS": "8",
+                "RATE_LIMIT_ANONYMOUS": "10/d",
+                "MAX_UNFINISHED_PER_CLIENT": "1000",
+                "MAX_QUEUE_DEPTH": "1000",
+                **limits,
+            }
+            return f"http://127.0.0.1:{servers.enter_context(api_server(env, next(logs)))}"
 
-    yield start
-    for server in servers:
-        server.terminate()
-        server.wait(30)
+        yield start
 
 
 def fifty_at_once(url: str) -> list[httpx.Response]:
