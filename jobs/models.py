@@ -6,8 +6,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
+from django.utils import timezone
 
-from audit.models import AuditEvent, record
+from audit.models import insert_of_job_events, record
 from naturalcad.errors import shorten
 from naturalcad.rows import insert_together
 from naturalcad.spec.vocabulary import OutputType
@@ -225,10 +226,7 @@ class Job(models.Model):
                 raise IllegalTransition(None, current, target)
         job = cls(status=path[-1], **fields)
         statuses = [("job.status", {"from": current, "to": target}) for current, target in steps]
-        rows = [
-            AuditEvent(event_type=event_type, job=job, details_json=details)
-            for event_type, details in [*events, *statuses]
-        ]
+        rows = insert_of_job_events(job.pk, [*events, *statuses], timezone.now())
         _, *answers = insert_together(job, rows, then, alongside)
         return job, tuple(answers)
 

@@ -6,6 +6,7 @@ statement, so concurrent requests never lose an increment (the database cache ba
 it reads, then writes). Only what django-ratelimit calls is implemented.
 """
 
+import functools
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -20,12 +21,13 @@ from naturalcad.rows import ASYNC_COMMIT
 # order, so that two requests counting the same windows cannot deadlock; a window's key
 # names its start, so a new window is a new row (culled hourly once expired). The outer
 # join answers one row even when nothing was counted. `commit` is _ASYNC_COMMIT when the
-# statement is its own transaction.
+# statement is its own transaction. `windows` is a VALUES row of (key, end) per window: scalar
+# parameters, where two arrays cost each request more to send than the database took to count.
 _HITS = """
 WITH unless AS ({unless}),
 hit AS (
     INSERT INTO rate_limits (key, count, expires_at)
-    SELECT key, 1, to_timestamp(ends) FROM unnest(%s::text[], %s::bigint[]) AS hit(key, ends)
+    SELECT key, 1, to_timestamp(ends) FROM ({windows}) AS hit(key, ends)
     WHERE NOT EXISTS (SELECT FROM unless)
     ORDER BY key
     ON CONFLICT (key) DO UPDATE SET count = rate_limits.count + 1
@@ -132,11 +134,11 @@ def count_hits(windows: list[Window], unless: tuple[str, list[Any]]) -> tuple[An
     ends = {w: int(now // w.seconds + 1) * w.seconds for w in windows}
     keys = {w: f"{w.name}:{w.limit}/{w.seconds}:{ends[w]}" for w in windows}
     unless_sql, unless_params = unless
-    commit = "SELECT" if connection.in_atomic_block else _ASYNC_COMMIT
+    own = not connection.in_atomic_block
     with connection.cursor() as cursor:
         cursor.execute(
-            _HITS.format(unless=unless_sql, commit=commit),
-            [*unless_params, list(keys.values()), list(ends.values())],
+            _hits_sql(unless_sql, len(windows), own),
+            [*unless_params, *(value for w in windows for value in (keys[w], ends[w]))],
         )
         rows = cursor.fetchall()
     found = rows[0][0]
@@ -144,6 +146,16 @@ def count_hits(windows: list[Window], unless: tuple[str, list[Any]]) -> tuple[An
     if found is not None:
         return found, []
     return None, [Hits(w, counts[keys[w]], max(1, int(ends[w] - now))) for w in windows]
+
+
+@functools.lru_cache(maxsize=64)
+def _hits_sql(unless: str, windows: int, own_transaction: bool) -> str:
+    """_HITS for `windows` windows (their parameters: key, end of each), committed without
+    waiting for the disk when the statement is its own transaction."""
+    rows = ", ".join(["(%s, %s::bigint)"] * windows)
+    values = f"VALUES {rows}" if windows else "SELECT NULL::text, NULL::bigint WHERE false"
+    commit = _ASYNC_COMMIT if own_transaction else "SELECT"
+    return _HITS.format(unless=unless, windows=values, commit=commit)
 
 
 def cull_expired() -> int:

@@ -35,43 +35,39 @@ def cells(values: Sequence[Any]) -> tuple[str, list[Any]]:
     ]
 
 
-def _insert(rows: Sequence[Model]) -> tuple[str, list[Any]]:
-    """INSERT of `rows` (of one model), every value prepared as `Model.save` would (auto_now
-    dates set on the instances too). Columns the database fills (serial ids) are left out."""
-    meta = rows[0]._meta
+def _insert(row: Model) -> tuple[str, list[Any]]:
+    """INSERT of `row`, every value prepared as `Model.save` would (auto_now dates set on the
+    instance too). Columns the database fills (serial ids) are left out."""
+    meta = row._meta
     columns = {f.column: f for f in meta.concrete_fields if f.column and not f.db_returning}
-    fields = list(columns.values())
     database = connections[DEFAULT_DB_ALIAS]  # once: every use of the proxy looks it up
-    tuples, params = [], []
-    for row in rows:
-        placeholders, values = cells(
-            [f.get_db_prep_save(f.pre_save(row, True), database) for f in fields]
-        )
-        tuples.append(f"({placeholders})")
-        params += values
+    placeholders, values = cells(
+        [f.get_db_prep_save(f.pre_save(row, True), database) for f in columns.values()]
+    )
     quote = connection.ops.quote_name
     names = ", ".join(quote(column) for column in columns)
-    sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES {', '.join(tuples)}"  # noqa: S608
-    return sql, params
+    sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({placeholders})"  # noqa: S608
+    return sql, values
 
 
 def insert_together(
     first: Model,
-    others: Sequence[Model],
+    others: tuple[str, list[Any]] = ("SELECT", []),
     then: tuple[str, list[Any]] = ("NULL", []),
     alongside: Sequence[tuple[str, list[Any]]] = (),
 ) -> tuple[Any, ...]:
-    """Insert `first`, then `others` (rows of one model that may refer to it), run each query
-    of `alongside` (SQL, parameters: a SELECT of one row that writes, e.g. a queue's insert
-    function), and evaluate the SQL expression `then` once `first` is written, all in one
-    statement; return the value of `then`, then the columns of each query alongside.
+    """Insert `first`, then run `others` (SQL, parameters: an INSERT of rows that may refer
+    to it), run each query of `alongside` (a SELECT of one row that writes, e.g. a queue's
+    insert function), and evaluate the SQL expression `then` once `first` is written, all in
+    one statement; return the value of `then`, then the columns of each query alongside.
 
     `then` reads the first insert's output, so the database runs it after that row is in
     (e.g. a lock taken after the row's unique checks, never before them)."""
-    first_sql, first_params = _insert([first])
-    others_sql, others_params = _insert(others) if others else ("SELECT", [])
+    first_sql, first_params = _insert(first)
+    others_sql, others_params = others
     then_sql, then_params = then
-    # A query in WITH runs only if read: each of `alongside` is joined in (one row each).
+    # A query in WITH runs only if read: each of `alongside` is joined in (one row each). An
+    # INSERT in WITH always runs.
     side = "".join(f", side{i} AS ({query})" for i, (query, _) in enumerate(alongside))
     columns = "".join(f", side{i}.*" for i in range(len(alongside)))
     joined = "".join(f", side{i}" for i in range(len(alongside)))
@@ -84,7 +80,6 @@ def insert_together(
     with connection.cursor() as cursor:
         cursor.execute(sql, [*first_params, *others_params, *side_params, *then_params])
         values = tuple(cursor.fetchone())
-    for row in [first, *others]:
-        row._state.adding = False
-        row._state.db = connection.alias
+    first._state.adding = False
+    first._state.db = connection.alias
     return values
