@@ -62,6 +62,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m naturalcad.stack exec -- $(PY) bench/reuse.py
 	$(PY) -m naturalcad.stack exec -- $(PY) bench/api.py
+	$(PY) -m naturalcad.stack exec -- $(PY) bench/instructions.py
 	DEBUG=true $(PY) bench/geometry.py
 	$(PY) -m naturalcad.stack exec -- $(PY) bench/interpret.py
 	$(PY) -m naturalcad.stack exec -- $(PY) bench/worker.py

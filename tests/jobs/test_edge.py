@@ -120,3 +120,11 @@ def test_a_field_of_the_wrong_json_type_is_refused_not_converted(api, field, val
     response = api.post("/jobs", {"prompt": "a 40 mm cube", field: value}, format="json")
     assert_error(response, 400, "validation_error")
     assert field in response.json()["error"]["details"]
+
+
+def test_only_the_admin_pays_for_sessions_logins_and_messages(client):
+    kept = ("session", "auser", "_messages")  # what each of the three middlewares sets
+    api = client.get("/spec/schema").wsgi_request
+    assert not [name for name in kept if hasattr(api, name)]
+    admin = client.get("/admin/login/").wsgi_request
+    assert [name for name in kept if hasattr(admin, name)] == list(kept)
